@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const PRODUCT_PAGE_SIZES = [25, 50, 100] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(200, "is too long: use at most 200 characters")
+  .transform((v) => (v.length === 0 ? undefined : v))
+  .optional();
+
+/** The product list's URL parameters: one schema for the page's links and the loader. */
+export const productListQuerySchema = z.object({
+  q: optionalText,
+  type: optionalText,
+  vendor: optionalText,
+  tag: optionalText,
+  collection: optionalText,
+  page: z.coerce.number({ error: "must be a page number" }).int("must be a whole number").min(1, "must be 1 or more").max(100_000).default(1),
+  pageSize: z.coerce
+    .number()
+    .refine((n) => (PRODUCT_PAGE_SIZES as readonly number[]).includes(n), `must be one of ${PRODUCT_PAGE_SIZES.join(", ")}`)
+    .default(50),
+});
+
+export type ProductListQuery = z.infer<typeof productListQuerySchema>;
+
+export type ParsedListQuery = { ok: true; query: ProductListQuery } | { ok: false; errors: Record<string, string>; query: ProductListQuery };
+
+/** Parses URL search params; invalid fields fall back to defaults and are reported by name. */
+export function parseProductListQuery(params: URLSearchParams): ParsedListQuery {
+  const raw = Object.fromEntries([...params.entries()].filter(([key]) => key in productListQuerySchema.shape));
+  const result = productListQuerySchema.safeParse(raw);
+  if (result.success) return { ok: true, query: result.data };
+  const errors: Record<string, string> = {};
+  const cleaned: Record<string, string> = { ...raw };
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "query");
+    errors[field] = `${field} ${issue.message}`;
+    delete cleaned[field];
+  }
+  return { ok: false, errors, query: productListQuerySchema.parse(cleaned) };
+}
+
+/** The same query as URL params, without defaults, for links (pagination keeps the filters). */
+export function productListSearch(query: Partial<ProductListQuery>): string {
+  const params = new URLSearchParams();
+  for (const key of ["q", "type", "vendor", "tag", "collection"] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  if (query.page && query.page > 1) params.set("page", String(query.page));
+  if (query.pageSize && query.pageSize !== 50) params.set("pageSize", String(query.pageSize));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}

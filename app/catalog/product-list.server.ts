@@ -1,0 +1,100 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import type { ProductListQuery } from "./product-list-query";
+
+export interface ProductListItem {
+  id: string;
+  legacyId: string;
+  title: string;
+  handle: string;
+  productType: string;
+  vendor: string;
+  status: string;
+  minPriceCents: number;
+  maxPriceCents: number;
+  currencyCode: string;
+  variantCount: number;
+  imageCount: number;
+  featuredImageUrl: string | null;
+  tags: string[];
+  collections: string[];
+}
+
+export interface ProductListFacets {
+  types: string[];
+  vendors: string[];
+  tags: string[];
+  collections: { id: string; title: string }[];
+}
+
+export interface ProductListPage {
+  items: ProductListItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+}
+
+export function productListWhere(shopId: string, query: ProductListQuery): Prisma.ProductWhereInput {
+  return {
+    shopId,
+    ...(query.q ? { OR: [{ title: { contains: query.q } }, { handle: { contains: query.q } }, { variants: { some: { sku: { contains: query.q } } } }] } : {}),
+    ...(query.type ? { productType: query.type } : {}),
+    ...(query.vendor ? { vendor: query.vendor } : {}),
+    ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
+    ...(query.collection ? { collections: { some: { collectionId: query.collection } } } : {}),
+  };
+}
+
+/** One page of the mirror, filtered and searched in the database (never in memory). */
+export async function listProducts(db: PrismaClient, shopId: string, query: ProductListQuery): Promise<ProductListPage> {
+  const where = productListWhere(shopId, query);
+  const [total, rows] = await Promise.all([
+    db.product.count({ where }),
+    db.product.findMany({
+      where,
+      orderBy: [{ title: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+      include: { tags: { select: { tag: true } }, collections: { select: { collection: { select: { title: true } } } } },
+    }),
+  ]);
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      legacyId: row.legacyId,
+      title: row.title,
+      handle: row.handle,
+      productType: row.productType,
+      vendor: row.vendor,
+      status: row.status,
+      minPriceCents: row.minPriceCents,
+      maxPriceCents: row.maxPriceCents,
+      currencyCode: row.currencyCode,
+      variantCount: row.variantCount,
+      imageCount: row.imageCount,
+      featuredImageUrl: row.featuredImageUrl,
+      tags: row.tags.map((t) => t.tag).sort(),
+      collections: row.collections.map((c) => c.collection.title).sort(),
+    })),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    pageCount: Math.max(1, Math.ceil(total / query.pageSize)),
+  };
+}
+
+/** The values the filters offer, from the mirror. */
+export async function productListFacets(db: PrismaClient, shopId: string): Promise<ProductListFacets> {
+  const [types, vendors, tags, collections] = await Promise.all([
+    db.product.findMany({ where: { shopId }, distinct: ["productType"], select: { productType: true }, orderBy: { productType: "asc" } }),
+    db.product.findMany({ where: { shopId }, distinct: ["vendor"], select: { vendor: true }, orderBy: { vendor: "asc" } }),
+    db.productTag.findMany({ where: { shopId }, distinct: ["tag"], select: { tag: true }, orderBy: { tag: "asc" } }),
+    db.collection.findMany({ where: { shopId }, select: { id: true, title: true }, orderBy: { title: "asc" } }),
+  ]);
+  return {
+    types: types.map((t) => t.productType).filter(Boolean),
+    vendors: vendors.map((v) => v.vendor).filter(Boolean),
+    tags: tags.map((t) => t.tag),
+    collections,
+  };
+}

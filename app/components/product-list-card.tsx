@@ -1,0 +1,146 @@
+import { useNavigate, useNavigation } from "@remix-run/react";
+import { Badge, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, type FilterInterface } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import type { ProductListFacets, ProductListPage } from "../catalog/product-list.server";
+import { productListSearch, type ProductListQuery } from "../catalog/product-list-query";
+import { formatPriceRange } from "./format-price";
+
+type FilterKey = "type" | "vendor" | "tag" | "collection";
+
+interface Props {
+  page: ProductListPage;
+  facets: ProductListFacets;
+  query: ProductListQuery;
+}
+
+const STATUS_TONE: Record<string, "success" | "info" | undefined> = { ACTIVE: "success", DRAFT: "info" };
+
+export function ProductListCard({ page, facets, query }: Props) {
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const [searchText, setSearchText] = useState(query.q ?? "");
+
+  const go = (changes: Partial<ProductListQuery>) => navigate(`/app${productListSearch({ ...query, page: 1, ...changes })}`, { preventScrollReset: true });
+
+  // Search as the merchant types, without a request per keystroke.
+  useEffect(() => {
+    if ((query.q ?? "") === searchText) return;
+    const timer = setTimeout(() => go({ q: searchText || undefined }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchText]);
+
+  const choice = (key: FilterKey, label: string, choices: { label: string; value: string }[]): FilterInterface => ({
+    key,
+    label,
+    filter: (
+      <ChoiceList
+        title={label}
+        titleHidden
+        choices={choices}
+        selected={query[key] ? [query[key]!] : []}
+        onChange={(selected) => go({ [key]: selected[0] })}
+      />
+    ),
+    shortcut: true,
+  });
+
+  const filters = [
+    choice("type", "Product type", facets.types.map((t) => ({ label: t, value: t }))),
+    choice("vendor", "Vendor", facets.vendors.map((v) => ({ label: v, value: v }))),
+    choice("tag", "Tag", facets.tags.map((t) => ({ label: t, value: t }))),
+    choice("collection", "Collection", facets.collections.map((c) => ({ label: c.title, value: c.id }))),
+  ];
+  const collectionTitle = (id: string) => facets.collections.find((c) => c.id === id)?.title ?? id;
+  const appliedFilters = (["type", "vendor", "tag", "collection"] as const)
+    .filter((key) => query[key])
+    .map((key) => ({
+      key,
+      label: `${filters.find((f) => f.key === key)!.label}: ${key === "collection" ? collectionTitle(query[key]!) : query[key]}`,
+      onRemove: () => go({ [key]: undefined }),
+    }));
+
+  const rows = page.items.map((product, index) => (
+    <IndexTable.Row id={product.id} key={product.id} position={index}>
+      <IndexTable.Cell>
+        <InlineStack gap="300" blockAlign="center" wrap={false}>
+          {product.featuredImageUrl ? (
+            <img src={product.featuredImageUrl} alt="" width={40} height={50} loading="lazy" decoding="async" style={{ objectFit: "cover", borderRadius: 6, background: "#f1f1f1" }} />
+          ) : (
+            <div style={{ width: 40, height: 50, borderRadius: 6, background: "#f1f1f1" }} aria-hidden />
+          )}
+          <Text as="span" variant="bodyMd" fontWeight="semibold">
+            {product.title}
+          </Text>
+        </InlineStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{product.productType}</IndexTable.Cell>
+      <IndexTable.Cell>{product.vendor}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <Badge tone={STATUS_TONE[product.status]}>{product.status.toLowerCase()}</Badge>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" numeric>
+          {formatPriceRange(product.minPriceCents, product.maxPriceCents, product.currencyCode)}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" numeric>
+          {product.imageCount}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" tone="subdued" truncate>
+          {product.collections.join(", ")}
+        </Text>
+      </IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+
+  return (
+    <Card padding="0">
+      <Filters
+        queryValue={searchText}
+        queryPlaceholder="Search title, handle or SKU"
+        filters={filters}
+        appliedFilters={appliedFilters}
+        onQueryChange={setSearchText}
+        onQueryClear={() => setSearchText("")}
+        onClearAll={() => {
+          setSearchText("");
+          navigate("/app");
+        }}
+        loading={navigation.state === "loading"}
+      />
+      <IndexTable
+        resourceName={{ singular: "product", plural: "products" }}
+        itemCount={page.items.length}
+        selectable={false}
+        loading={navigation.state === "loading"}
+        headings={[
+          { title: "Product" },
+          { title: "Type" },
+          { title: "Vendor" },
+          { title: "Status" },
+          { title: "Price", alignment: "end" },
+          { title: "Images", alignment: "end" },
+          { title: "Collections" },
+        ]}
+        pagination={{
+          hasPrevious: page.page > 1,
+          hasNext: page.page < page.pageCount,
+          onPrevious: () => go({ page: page.page - 1 }),
+          onNext: () => go({ page: page.page + 1 }),
+          label: `Page ${page.page} of ${page.pageCount} · ${page.total.toLocaleString("en")} products`,
+        }}
+        emptyState={
+          <Text as="p" alignment="center" tone="subdued">
+            {page.total === 0 && !query.q && appliedFilters.length === 0 ? "No products yet: run a catalog sync." : "No products match these filters."}
+          </Text>
+        }
+      >
+        {rows}
+      </IndexTable>
+    </Card>
+  );
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Shotlane reads, parsed once at start-up.
+ * A missing or malformed variable stops the process with a message that names
+ * it and says how to fix it.
+ */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    SHOPIFY_API_KEY: z.string({ error: "set it to the app's client id (`shopify app env show`)" }).min(1, "must not be empty: set it to the app's client id"),
+    SHOPIFY_API_SECRET: z.string({ error: "set it to the app's client secret (`shopify app env show`)" }).min(1, "must not be empty: set it to the app's client secret"),
+    SHOPIFY_APP_URL: z.url({ error: "set it to the app's public URL, e.g. https://shotlane.example.com" }),
+    SCOPES: z.string().optional(),
+    DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL such as file:./.data/shotlane.db").optional(),
+    REDIS_URL: z.url({ error: "set it to a Redis URL such as redis://127.0.0.1:6379" }).default("redis://127.0.0.1:6379"),
+    /** BullMQ key prefix; tests give each run its own so queues never mix. */
+    QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, "use lowercase letters, digits and dashes only").default("shotlane"),
+    SHOP_CUSTOM_DOMAIN: z.string().optional(),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
+    /** Demo mode: the demo shop's Admin API requests go to the local store emulator. */
+    SHOTLANE_DEMO: z.enum(["0", "1"], { error: "must be 1 (demo mode on) or 0" }).default("0"),
+    SHOTLANE_DEMO_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify domain such as shotlane-demo.myshopify.com").default("shotlane-demo.myshopify.com"),
+    SHOTLANE_EMULATOR_URL: z.url({ error: "set it to the store emulator's URL, e.g. http://127.0.0.1:4010" }).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SHOTLANE_DEMO !== "1") return;
+    if (env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["SHOTLANE_DEMO"], message: "demo mode cannot run with NODE_ENV=production: unset SHOTLANE_DEMO" });
+    }
+    if (!env.SHOTLANE_EMULATOR_URL) {
+      ctx.addIssue({ code: "custom", path: ["SHOTLANE_EMULATOR_URL"], message: "is required in demo mode: start the emulator (`npm run demo` does) and set its URL" });
+    } else if (!isLoopbackUrl(env.SHOTLANE_EMULATOR_URL)) {
+      ctx.addIssue({ code: "custom", path: ["SHOTLANE_EMULATOR_URL"], message: "must point at this machine (127.0.0.1, localhost or [::1]) in demo mode" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & { demo: boolean };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Shotlane cannot start; fix these environment variables:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`));
+  }
+  return { ...result.data, demo: result.data.SHOTLANE_DEMO === "1" };
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+let cached: Env | undefined;
+
+/** The parsed environment of this process (parsed on first use, then cached). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

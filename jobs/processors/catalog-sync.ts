@@ -1,0 +1,19 @@
+import type { Job } from "bullmq";
+import { runCatalogSync } from "../../app/catalog/catalog-sync.server";
+import prisma from "../../app/db.server";
+import { unauthenticated } from "../../app/shopify.server";
+import { catalogSyncQueue, parseJobPayload } from "../queues";
+
+export async function processCatalogSync(job: Job): Promise<{ processed: number }> {
+  const { shopId, syncRunId } = parseJobPayload(catalogSyncQueue, job.data);
+  const { admin } = await unauthenticated.admin(shopId);
+  const run = await runCatalogSync({
+    db: prisma,
+    admin,
+    syncRunId,
+    isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    onProgress: (progress) => job.updateProgress(progress),
+    onThrottle: (waitMs) => job.log(`Throttled by the Admin API; waiting ${waitMs} ms`),
+  });
+  return { processed: run.processed };
+}

@@ -1,0 +1,75 @@
+import { Queue, UnrecoverableError, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { env } from "../app/config/env";
+import { producerConnection } from "./connection";
+
+/** A queue: its name, the zod schema of its payload and its job options. */
+export interface QueueDefinition<P> {
+  name: string;
+  payload: z.ZodType<P>;
+  jobOptions: JobsOptions;
+}
+
+const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a shop's myshopify domain");
+
+const retained = { removeOnComplete: { count: 1000, age: 7 * 24 * 3600 }, removeOnFail: { count: 5000, age: 30 * 24 * 3600 } };
+
+export const catalogSyncQueue: QueueDefinition<{ shopId: string; syncRunId: string }> = {
+  name: "catalog-sync",
+  payload: z.object({ shopId: shopDomain, syncRunId: z.string().min(1, "must name the SyncRun row") }).strict(),
+  jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, ...retained },
+};
+
+export const catalogProductQueue: QueueDefinition<{ shopId: string; productId: string }> = {
+  name: "catalog-product",
+  payload: z.object({ shopId: shopDomain, productId: z.string().startsWith("gid://shopify/Product/", "must be a Product GID") }).strict(),
+  jobOptions: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, ...retained },
+};
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue] as const;
+
+/** Parses a job's payload; a bad one fails at once, without retries. */
+export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {
+  const result = definition.payload.safeParse(data);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ");
+    throw new UnrecoverableError(`Invalid ${definition.name} job payload (${fields}); the job was not retried`);
+  }
+  return result.data;
+}
+
+const queues = new Map<string, Queue>();
+
+export function getQueue<P>(definition: QueueDefinition<P>): Queue {
+  let queue = queues.get(definition.name);
+  if (!queue) {
+    const config = env();
+    queue = new Queue(definition.name, { connection: producerConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: definition.jobOptions });
+    // Errors surface on add(); the listener keeps an unreachable Redis from crashing the process.
+    queue.on("error", () => undefined);
+    queues.set(definition.name, queue);
+  }
+  return queue;
+}
+
+export class QueueUnavailableError extends Error {
+  constructor(queue: string, cause: unknown) {
+    super(`The ${queue} queue is unavailable (is Redis running at REDIS_URL?): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "QueueUnavailableError";
+  }
+}
+
+/** Validates the payload, then adds the job. The job id makes enqueueing idempotent. */
+export async function enqueue<P>(definition: QueueDefinition<P>, payload: P, options: { jobId: string }): Promise<void> {
+  const data = definition.payload.parse(payload);
+  try {
+    await getQueue(definition).add(definition.name, data, { jobId: options.jobId });
+  } catch (error) {
+    throw new QueueUnavailableError(definition.name, error);
+  }
+}
+
+export async function closeQueues(): Promise<void> {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+}

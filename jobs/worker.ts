@@ -1,0 +1,22 @@
+import { closeQueues } from "./queues";
+import { startWorkers, stopWorkers } from "./workers";
+import { env } from "../app/config/env";
+import { prepareDatabase } from "../app/db.server";
+
+// Parse the environment first: a bad variable stops the worker with its name.
+env();
+await prepareDatabase();
+const workers = startWorkers();
+console.info(`Shotlane worker started: ${workers.map((w) => w.name).join(", ")}`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.info(`Shotlane worker: ${signal} received, finishing running jobs…`);
+  await stopWorkers(workers);
+  await closeQueues();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
