@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+const base = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret", SHOPIFY_APP_URL: "https://app.example.com" };
+
+describe("parseEnv", () => {
+  it("accepts a complete environment and fills defaults", () => {
+    const env = parseEnv(base);
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(env.demo).toBe(false);
+    expect(env.PORT).toBe(3000);
+  });
+
+  it("names each missing variable and says how to fix it", () => {
+    expect(() => parseEnv({})).toThrow(EnvError);
+    try {
+      parseEnv({ SHOPIFY_APP_URL: "not a url" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/SHOPIFY_API_KEY: set it to the app's client id/);
+      expect(message).toMatch(/SHOPIFY_API_SECRET/);
+      expect(message).toMatch(/SHOPIFY_APP_URL/);
+    }
+  });
+
+  it("refuses demo mode in production", () => {
+    expect(() => parseEnv({ ...base, NODE_ENV: "production", SHOTLANE_DEMO: "1", SHOTLANE_EMULATOR_URL: "http://127.0.0.1:4010" })).toThrow(
+      /SHOTLANE_DEMO: demo mode cannot run with NODE_ENV=production/,
+    );
+  });
+
+  it("requires a loopback emulator URL in demo mode", () => {
+    expect(() => parseEnv({ ...base, SHOTLANE_DEMO: "1" })).toThrow(/SHOTLANE_EMULATOR_URL: is required in demo mode/);
+    expect(() => parseEnv({ ...base, SHOTLANE_DEMO: "1", SHOTLANE_EMULATOR_URL: "http://10.0.0.5:4010" })).toThrow(/must point at this machine/);
+    expect(parseEnv({ ...base, SHOTLANE_DEMO: "1", SHOTLANE_EMULATOR_URL: "http://127.0.0.1:4010" }).demo).toBe(true);
+  });
+
+  it("rejects a malformed port and demo shop", () => {
+    expect(() => parseEnv({ ...base, PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => parseEnv({ ...base, SHOTLANE_DEMO_SHOP: "evil.example.com" })).toThrow(/SHOTLANE_DEMO_SHOP: must be a myshopify domain/);
+  });
+});

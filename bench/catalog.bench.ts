@@ -1,0 +1,47 @@
+import prisma from "../app/db.server";
+import { prepareDatabase } from "../app/db.server";
+import { requestCatalogSync, runCatalogSync } from "../app/catalog/catalog-sync.server";
+import { listProducts, productListFacets } from "../app/catalog/product-list.server";
+import { productListQuerySchema } from "../app/catalog/product-list-query";
+import { unauthenticated } from "../app/shopify.server";
+import { startTestStore, TEST_SHOP } from "../test/support/emulator";
+import { measure, peakRssMb, printComparison } from "./harness";
+
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 500);
+
+/** Sync of the demo-size catalog from the emulator, then the product list page's server work. */
+export async function benchCatalog(): Promise<void> {
+  await prepareDatabase();
+  const emulator = await startTestStore({ productCount: PRODUCTS, bucket: { maximumAvailable: 1000, restoreRate: 100 } });
+  try {
+    const { admin } = await unauthenticated.admin(TEST_SHOP);
+    const run = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: "bench" });
+    let throttles = 0;
+    const start = performance.now();
+    const done = await runCatalogSync({ db: prisma, admin, syncRunId: run.id, onThrottle: () => throttles++ });
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`\nCatalog sync (paginated, emulator over HTTP, bucket 1000 / 100 per s)`);
+    console.log(`  ${done.processed} products in ${seconds.toFixed(2)} s = ${(done.processed / seconds).toFixed(0)} products/s; throttled waits: ${throttles}; peak RSS ${peakRssMb().toFixed(0)} MB`);
+
+    const query = productListQuerySchema.parse({ type: "Dresses" });
+    const page = () => Promise.all([listProducts(prisma, TEST_SHOP, query), productListFacets(prisma, TEST_SHOP)]);
+    // Baseline: what a page would cost if it loaded the whole mirror and filtered in memory.
+    const naive = async () => {
+      const all = await prisma.product.findMany({ where: { shopId: TEST_SHOP }, include: { tags: true, collections: { include: { collection: true } } } });
+      const filtered = all.filter((p) => p.productType === "Dresses").sort((a, b) => a.title.localeCompare(b.title));
+      const facets = {
+        types: [...new Set(all.map((p) => p.productType))].sort(),
+        vendors: [...new Set(all.map((p) => p.vendor))].sort(),
+        tags: [...new Set(all.flatMap((p) => p.tags.map((t) => t.tag)))].sort(),
+      };
+      return { items: filtered.slice(0, 50), total: filtered.length, facets };
+    };
+    printComparison(
+      `Product list page server work at ${done.processed} products (filter type=Dresses, page 1 of 50, with facets)`,
+      await measure("indexed queries (listProducts + facets)", page),
+      await measure("baseline: load all rows, filter in memory", naive),
+    );
+  } finally {
+    await emulator.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
+import { launchChromium, screenshotPath } from "../support/browser";
+
+describe("demo product list in Chromium", () => {
+  let stack: DemoStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const id = randomUUID().slice(0, 8);
+    stack = await startDemoStack({ appPort: 0, databaseFile: `.data/test-e2e-${id}.db`, queuePrefix: `test-e2e-${id}`, stdio: "ignore", log: () => undefined });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("syncs the demo catalog with a progress bar, then lists, searches and filters it", async () => {
+    await page.goto(`${stack.appUrl}/app`);
+    await expect(page.getByRole("heading", { name: "Catalog" }).isVisible()).resolves.toBe(true);
+    await page.getByText("No products yet: run a catalog sync.").waitFor();
+
+    await page.getByRole("button", { name: "Sync catalog" }).click();
+    await page.getByRole("progressbar").first().waitFor();
+    await page.getByText("500 of 500 products (100%)").waitFor({ timeout: 90_000 });
+    await page.getByText(/Page 1 of 10 · 500 products/).waitFor({ timeout: 30_000 });
+    expect(await page.locator("tbody tr").count()).toBe(50);
+
+    // Search narrows the list on the server.
+    const firstTitle = (await page.locator("tbody tr").first().locator("td").first().innerText()).trim();
+    await page.getByPlaceholder("Search title, handle or SKU").fill(firstTitle);
+    await page.waitForURL((url) => url.searchParams.get("q") === firstTitle);
+    await expect(page.locator("tbody tr").first().innerText()).resolves.toContain(firstTitle);
+
+    // A type filter applied through the address is shown as a removable filter.
+    await page.goto(`${stack.appUrl}/app?type=Dresses`);
+    const rows = page.locator("tbody tr");
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[1]?.textContent?.trim()));
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(["Dresses"]));
+    await page.getByText("Product type: Dresses").waitFor();
+
+    await page.goto(`${stack.appUrl}/app`);
+    await page.locator("tbody tr img").first().waitFor();
+    await page.screenshot({ path: screenshotPath("product-list"), fullPage: true });
+  });
+});

@@ -1,0 +1,117 @@
+import { Queue, QueueEvents } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import prisma from "../../app/db.server";
+import { startCatalogSync } from "../../app/catalog/catalog-sync-requests.server";
+import { env } from "../../app/config/env";
+import { workerConnection } from "../../jobs/connection";
+import { catalogSyncQueue, closeQueues } from "../../jobs/queues";
+import { startWorkers, stopWorkers } from "../../jobs/workers";
+import { startTestStore, TEST_SHOP } from "../support/emulator";
+
+type Emulator = Awaited<ReturnType<typeof startTestStore>>;
+
+async function waitForRun(id: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await prisma.syncRun.findUniqueOrThrow({ where: { id } });
+    if (run.status === "succeeded" || run.status === "failed") return run;
+    if (Date.now() > deadline) throw new Error(`SyncRun ${id} still ${run.status} (${run.processed}/${run.total})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("catalog sync job (real Redis, emulator over HTTP)", () => {
+  let emulator: Emulator;
+  let workers: ReturnType<typeof startWorkers>;
+
+  beforeAll(async () => {
+    emulator = await startTestStore({ productCount: 500 });
+    workers = startWorkers();
+  });
+
+  afterAll(async () => {
+    await stopWorkers(workers);
+    await closeQueues();
+    await emulator.close();
+  });
+
+  it("fills the mirror with every product of the store, with tags, collections, variants and media", async () => {
+    const started = await startCatalogSync(TEST_SHOP, "user:test");
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    const run = await waitForRun(started.run.id);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    expect(run.processed).toBe(500);
+    expect(run.total).toBe(500);
+
+    expect(await prisma.product.count({ where: { shopId: TEST_SHOP } })).toBe(500);
+    const collections = await prisma.collection.findMany({ where: { shopId: TEST_SHOP } });
+    expect(collections.map((c) => c.title)).toEqual(expect.arrayContaining(["Core", "SS26 Drop", "Sale", "Premium"]));
+    expect(await prisma.productTag.count({ where: { shopId: TEST_SHOP } })).toBeGreaterThan(500);
+
+    // A product read straight from the emulator over HTTP matches its mirror row.
+    const mirrored = await prisma.product.findFirstOrThrow({ where: { shopId: TEST_SHOP }, include: { variants: true, tags: true, media: true }, orderBy: { id: "asc" } });
+    const response = await fetch(`${emulator.url}/store/${TEST_SHOP}/admin/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": "shpat_shotlane_test_token" },
+      body: JSON.stringify({ query: `query($id: ID!) { product(id: $id) { title vendor tags variantsCount { count } } }`, variables: { id: mirrored.id } }),
+    });
+    const { data } = (await response.json()) as { data: { product: { title: string; vendor: string; tags: string[]; variantsCount: { count: number } } } };
+    expect(mirrored.title).toBe(data.product.title);
+    expect(mirrored.vendor).toBe(data.product.vendor);
+    expect(mirrored.tags.map((t) => t.tag).sort()).toEqual([...data.product.tags].sort());
+    expect(mirrored.variants.length).toBe(data.product.variantsCount.count);
+    expect(mirrored.media.length).toBeGreaterThan(0);
+
+    const audit = await prisma.auditEvent.findMany({ where: { shopId: TEST_SHOP, subjectId: run.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["catalog.sync.requested", "catalog.sync.succeeded"]);
+  });
+
+  it("waits out THROTTLED answers and finishes instead of failing", async () => {
+    // Empty the shop's bucket: the first queries are answered THROTTLED.
+    const drained = await fetch(`${emulator.url}/emulator/shops/${TEST_SHOP}/throttle`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ currentlyAvailable: 0 }),
+    });
+    expect(drained.ok).toBe(true);
+
+    const started = await startCatalogSync(TEST_SHOP, "user:test");
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    const run = await waitForRun(started.run.id);
+    expect(run.status).toBe("succeeded");
+    expect(run.processed).toBe(500);
+
+    const queue = new Queue(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
+    const { logs } = await queue.getJobLogs(`catalog-sync-${run.id}`);
+    await queue.close();
+    expect(logs.some((line) => line.startsWith("Throttled by the Admin API; waiting"))).toBe(true);
+  });
+
+  it("refuses a second sync while one is queued or running", async () => {
+    const first = await startCatalogSync(TEST_SHOP, "user:test");
+    const second = await startCatalogSync(TEST_SHOP, "user:test");
+    expect(first.ok).toBe(true);
+    expect(second).toMatchObject({ ok: false, status: 409, error: expect.stringMatching(/already running/) });
+    if (first.ok) await waitForRun(first.run.id);
+  });
+
+  it("rejects a malformed job payload without retrying it", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const queue = new Queue(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
+    const events = new QueueEvents(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
+    await events.waitUntilReady();
+    const job = await queue.add(catalogSyncQueue.name, { shopId: "not a shop", syncRunId: "" }, { attempts: 3 });
+    const failed = new Promise<string>((resolve) => events.on("failed", ({ jobId, failedReason }) => jobId === job.id && resolve(failedReason)));
+    const reason = await failed;
+    expect(reason).toMatch(/Invalid catalog-sync job payload \(shopId: must be a shop's myshopify domain; syncRunId: must name the SyncRun row\)/);
+    const state = await queue.getJob(job.id!);
+    expect(state?.attemptsMade).toBe(1);
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/\[worker catalog-sync\] job .* failed/));
+    logged.mockRestore();
+    await events.close();
+    await queue.close();
+  });
+});
