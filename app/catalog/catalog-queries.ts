@@ -22,13 +22,13 @@ export const PRODUCT_MIRROR_FIELDS = `#graphql
     }
     variantsCount { count }
     mediaCount { count }
-    variants(first: 50) {
+    variants(first: 20) {
       nodes { id title sku price position selectedOptions { name value } }
     }
-    collections(first: 25) {
+    collections(first: 10) {
       nodes { id title handle }
     }
-    media(first: 20) {
+    media(first: 10) {
       nodes {
         id
         alt

@@ -81,7 +81,8 @@ export interface RunCatalogSyncOptions {
  */
 export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<SyncRun> {
   const { db, admin, syncRunId } = options;
-  const pageSize = options.pageSize ?? 25;
+  // 10 products with their variants, collections and media request ~920 points, under the 1,000 cap per query.
+  const pageSize = options.pageSize ?? 10;
   const run = await db.syncRun.findUnique({ where: { id: syncRunId } });
   if (!run) throw new Error(`SyncRun ${syncRunId} does not exist`);
   if (!ACTIVE_SYNC_STATUSES.includes(run.status as (typeof ACTIVE_SYNC_STATUSES)[number])) return run;

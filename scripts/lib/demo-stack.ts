@@ -118,6 +118,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       webhooks: webhookSubscriptions(toml),
       seed: options.seed ?? 2026,
       productCount: options.productCount ?? 500,
+      // The demo shop is a Shopify Plus store (the plan mid-size fashion brands run on): 10,000-point bucket, 1,000/s.
+      bucket: { maximumAvailable: 10_000, restoreRate: 1_000 },
     });
     timings.emulator = Date.now() - t0;
 

@@ -25,7 +25,8 @@ export async function startTestStore(options: { productCount?: number; seed?: nu
     seed: options.seed ?? 7,
     productCount: options.productCount ?? 500,
     mediaProcessingMs: 20,
-    ...(options.bucket ? { bucket: options.bucket } : {}),
+    // A Shopify Plus bucket unless a test asks for another (the throttle tests drain it).
+    bucket: { maximumAvailable: 10_000, restoreRate: 1_000, ...options.bucket },
   });
   installEmulatorRedirect({ shop: TEST_SHOP, emulatorUrl: emulator.url });
   const session = { shop: TEST_SHOP, state: "test", isOnline: false, scope: process.env.SCOPES ?? "", accessToken: TEST_ACCESS_TOKEN, expires: null };
