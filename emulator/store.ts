@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { generateProduct, seedCollections, PRODUCT_ID_BASE, VARIANT_ID_BASE, type FlatLayTruth, type SeedCollection, type SeedProduct, type SeedVariant } from "./seed-catalog";
+import { generateProduct, seedCollections, PALETTE, PRODUCT_ID_BASE, VARIANT_ID_BASE, type FlatLayTruth, type SeedCollection, type SeedProduct, type SeedVariant, type Silhouette } from "./seed-catalog";
+
+const SILHOUETTE_BY_TYPE: Record<string, Silhouette> = { Tops: "tee", Dresses: "dress", Denim: "jeans", Knitwear: "sweater", Outerwear: "coat", Swimwear: "swimsuit", Accessories: "bag" };
 import type { BucketState } from "./cost";
 
 /** A product as the emulator holds it: seed data plus its current media order. */
@@ -134,11 +136,16 @@ export class EmulatorStore {
           position: variants.length + 1,
           options: { Color: color, Size: size },
         });
+    const productType = spec.productType ?? seed.productType;
+    const primary = PALETTE.find((c) => c.name === colors[0]);
     const product: ProductRecord = {
       ...seed,
       title: spec.title,
+      descriptionHtml: `<p>${spec.title}.</p>`,
+      // The flat-lay shows the garment the spec names, in its first colour when that is a palette colour.
+      flatLay: { ...seed.flatLay, silhouette: SILHOUETTE_BY_TYPE[productType] ?? seed.flatLay.silhouette, ...(primary ? { primary: { ...primary } } : {}) },
       handle: spec.handle ?? `${spec.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${index + 1}`,
-      productType: spec.productType ?? seed.productType,
+      productType,
       vendor: spec.vendor ?? seed.vendor,
       status: spec.status ?? "ACTIVE",
       tags: spec.tags ?? seed.tags,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseProductListQuery, productListSearch } from "./product-list-query";
+import { parseProductListQuery } from "./product-list-query";
+import { productListSearch } from "./product-list-search";
 
 describe("parseProductListQuery", () => {
   it("reads filters and paging, dropping empty values", () => {

@@ -53,7 +53,7 @@ export function CatalogSyncCard({ initialRun }: { initialRun: SyncStatus | null 
         </Text>
         {current && (active || current.status === "succeeded") ? (
           <BlockStack gap="100">
-            <ProgressBar progress={percent} tone={current.status === "succeeded" ? "success" : "highlight"} size="small" ariaLabelledBy="sync-progress-label" />
+            <ProgressBar animated={active} progress={percent} tone={current.status === "succeeded" ? "success" : "highlight"} size="small" ariaLabelledBy="sync-progress-label" />
             <Text as="p" id="sync-progress-label" variant="bodySm">
               {current.processed} of {current.total ?? "…"} products ({percent}%)
             </Text>

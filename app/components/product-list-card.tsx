@@ -2,7 +2,8 @@ import { useNavigate, useNavigation } from "@remix-run/react";
 import { Badge, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, type FilterInterface } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { ProductListFacets, ProductListPage } from "../catalog/product-list.server";
-import { productListSearch, type ProductListQuery } from "../catalog/product-list-query";
+import type { ProductListQuery } from "../catalog/product-list-query";
+import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
 
 type FilterKey = "type" | "vendor" | "tag" | "collection";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
+import { Banner, BlockStack, InlineGrid, Page } from "@shopify/polaris";
 import { loadCatalogHome } from "../catalog/catalog-home.server";
 import { CatalogSyncCard } from "../components/catalog-sync-card";
 import { ProductListCard } from "../components/product-list-card";
@@ -16,7 +16,7 @@ export default function CatalogHome() {
   const data = useLoaderData<typeof loader>();
   const queryErrors = Object.values(data.queryErrors);
   return (
-    <Page title="Catalog" subtitle={data.shop.name ?? data.shop.domain}>
+    <Page fullWidth title="Catalog" subtitle={data.shop.name ?? data.shop.domain}>
       <BlockStack gap="400">
         {data.demo ? (
           <Banner tone="info" title="Demo mode">
@@ -32,17 +32,11 @@ export default function CatalogHome() {
             </ul>
           </Banner>
         ) : null}
-        <Layout>
-          <Layout.Section variant="oneThird">
-            <BlockStack gap="400">
-              <ShopSummaryCard shop={data.shop} />
-              <CatalogSyncCard initialRun={data.sync} />
-            </BlockStack>
-          </Layout.Section>
-          <Layout.Section>
-            <ProductListCard page={data.page} facets={data.facets} query={data.query} />
-          </Layout.Section>
-        </Layout>
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+          <ShopSummaryCard shop={data.shop} />
+          <CatalogSyncCard initialRun={data.sync} />
+        </InlineGrid>
+        <ProductListCard page={data.page} facets={data.facets} query={data.query} />
       </BlockStack>
     </Page>
   );

@@ -23,7 +23,7 @@ describe("demo product list in Chromium", () => {
 
   it("syncs the demo catalog with a progress bar, then lists, searches and filters it", async () => {
     await page.goto(`${stack.appUrl}/app`);
-    await expect(page.getByRole("heading", { name: "Catalog" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { name: "Catalog", exact: true }).isVisible()).resolves.toBe(true);
     await page.getByText("No products yet: run a catalog sync.").waitFor();
 
     await page.getByRole("button", { name: "Sync catalog" }).click();
@@ -48,6 +48,6 @@ describe("demo product list in Chromium", () => {
 
     await page.goto(`${stack.appUrl}/app`);
     await page.locator("tbody tr img").first().waitFor();
-    await page.screenshot({ path: screenshotPath("product-list"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("product-list") });
   });
 });
