@@ -14,7 +14,7 @@ Object.assign(process.env, {
   SHOPIFY_API_KEY: TEST_API_KEY,
   SHOPIFY_API_SECRET: TEST_API_SECRET,
   SHOPIFY_APP_URL: TEST_APP_URL,
-  SCOPES: "write_products",
+  SCOPES: "read_products",
   QUEUE_PREFIX: `test-${id}`,
   SHOTLANE_DEMO: "0",
 });
