@@ -8,7 +8,7 @@ import { TEMPLATE_DB } from "./test-env";
  * so files run in parallel without sharing rows, and the migrations that CI
  * checks are the committed ones.
  */
-export default function setup() {
+export function setup() {
   mkdirSync(".data", { recursive: true });
   rmSync(TEMPLATE_DB, { force: true });
   const prismaBin = path.join("node_modules", ".bin", "prisma");
