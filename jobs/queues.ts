@@ -59,13 +59,22 @@ export class QueueUnavailableError extends Error {
   }
 }
 
+const ENQUEUE_TIMEOUT_MS = 3000;
+
 /** Validates the payload, then adds the job. The job id makes enqueueing idempotent. */
 export async function enqueue<P>(definition: QueueDefinition<P>, payload: P, options: { jobId: string }): Promise<void> {
   const data = definition.payload.parse(payload);
+  let timer: NodeJS.Timeout | undefined;
+  // BullMQ waits for a connection before adding; a web request must not wait with it.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
   try {
-    await getQueue(definition).add(definition.name, data, { jobId: options.jobId });
+    await Promise.race([getQueue(definition).add(definition.name, data, { jobId: options.jobId }), timeout]);
   } catch (error) {
     throw new QueueUnavailableError(definition.name, error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
