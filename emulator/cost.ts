@@ -5,6 +5,7 @@ import {
   isInterfaceType,
   isUnionType,
   Kind,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -47,6 +48,26 @@ function argumentNumber(value: ValueNode | undefined, variables: Record<string, 
   return undefined;
 }
 
+/** Every field selected under a selection set, with fragments expanded and typed by their condition. */
+function* fieldSelections(
+  schema: GraphQLSchema,
+  parent: GraphQLNamedType,
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): Generator<{ parent: GraphQLNamedType; selection: FieldNode }> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      yield { parent, selection };
+    } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = fragments[selection.name.value];
+      if (fragment) yield* fieldSelections(schema, schema.getType(fragment.typeCondition.name.value) ?? parent, fragment.selectionSet, fragments);
+    } else {
+      const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
+      yield* fieldSelections(schema, type, selection.selectionSet, fragments);
+    }
+  }
+}
+
 function fieldsOf(type: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown>> {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields() : {};
 }
@@ -59,18 +80,8 @@ function selectionCost(
   variables: Record<string, unknown>,
 ): number {
   let total = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments[selection.name.value];
-      if (fragment) total += selectionCost(schema, schema.getType(fragment.typeCondition.name.value) ?? parent, fragment.selectionSet, fragments, variables);
-      continue;
-    }
-    if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
-      total += selectionCost(schema, type, selection.selectionSet, fragments, variables);
-      continue;
-    }
-    const field = fieldsOf(parent)[selection.name.value];
+  for (const { parent: owner, selection } of fieldSelections(schema, parent, selectionSet, fragments)) {
+    const field = fieldsOf(owner)[selection.name.value];
     if (!field) continue;
     const type = getNamedType(field.type);
     if (isLeafType(type)) continue;
@@ -110,18 +121,8 @@ function dataCost(schema: GraphQLSchema, parent: GraphQLNamedType, selectionSet:
   if (!data || typeof data !== "object") return 0;
   const record = data as Record<string, unknown>;
   let total = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments[selection.name.value];
-      if (fragment) total += dataCost(schema, schema.getType(fragment.typeCondition.name.value) ?? parent, fragment.selectionSet, fragments, data);
-      continue;
-    }
-    if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
-      total += dataCost(schema, type, selection.selectionSet, fragments, data);
-      continue;
-    }
-    const field = fieldsOf(parent)[selection.name.value];
+  for (const { parent: owner, selection } of fieldSelections(schema, parent, selectionSet, fragments)) {
+    const field = fieldsOf(owner)[selection.name.value];
     const value = record[selection.alias?.value ?? selection.name.value];
     if (!field || value === null || value === undefined || !selection.selectionSet) continue;
     const type = getNamedType(field.type);

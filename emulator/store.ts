@@ -66,6 +66,26 @@ export interface WebhookDelivery {
 
 export const MEDIA_ID_BASE = 30_000_000_000;
 
+/** A product's flat-lay image: rendered on demand from the product's truth, so it holds no bytes. */
+function flatLayMedia(id: number, productId: number, title: string, createdAt: string): MediaRecord {
+  return {
+    id,
+    kind: "IMAGE",
+    alt: `${title} flat-lay`,
+    status: "READY",
+    filename: "flat-lay.png",
+    mimeType: "image/png",
+    bytes: null,
+    seedProductId: productId,
+    width: 800,
+    height: 1000,
+    errors: [],
+    productIds: new Set([productId]),
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
 export class EmulatorStore {
   readonly shops = new Map<string, ShopState>();
   readonly media = new Map<number, MediaRecord>();
@@ -91,22 +111,7 @@ export class EmulatorStore {
     for (let i = 0; i < options.productCount; i++) {
       const seed = generateProduct(options.seed, i);
       const mediaId = MEDIA_ID_BASE + (seed.id - PRODUCT_ID_BASE);
-      this.media.set(mediaId, {
-        id: mediaId,
-        kind: "IMAGE",
-        alt: `${seed.title} flat-lay`,
-        status: "READY",
-        filename: "flat-lay.png",
-        mimeType: "image/png",
-        bytes: null,
-        seedProductId: seed.id,
-        width: 800,
-        height: 1000,
-        errors: [],
-        productIds: new Set([seed.id]),
-        createdAt: seed.createdAt,
-        updatedAt: seed.createdAt,
-      });
+      this.media.set(mediaId, flatLayMedia(mediaId, seed.id, seed.title, seed.createdAt));
       shop.products.set(seed.id, { ...seed, mediaIds: [mediaId] });
     }
     this.shops.set(options.domain, shop);
@@ -160,22 +165,7 @@ export class EmulatorStore {
     shop.products.set(product.id, product);
     if (spec.withFlatLay !== false) {
       const mediaId = this.nextMediaId++;
-      this.media.set(mediaId, {
-        id: mediaId,
-        kind: "IMAGE",
-        alt: `${product.title} flat-lay`,
-        status: "READY",
-        filename: "flat-lay.png",
-        mimeType: "image/png",
-        bytes: null,
-        seedProductId: product.id,
-        width: 800,
-        height: 1000,
-        errors: [],
-        productIds: new Set([product.id]),
-        createdAt: now,
-        updatedAt: now,
-      });
+      this.media.set(mediaId, flatLayMedia(mediaId, product.id, product.title, now));
       product.mediaIds.push(mediaId);
     } else {
       product.flatLay = null;
