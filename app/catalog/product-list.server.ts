@@ -1,23 +1,12 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import type { MirrorProduct } from "./product-mirror";
 import type { ProductListQuery } from "./product-list-query";
 
-export interface ProductListItem {
-  id: string;
-  legacyId: string;
-  title: string;
-  handle: string;
-  productType: string;
-  vendor: string;
-  status: string;
-  minPriceCents: number;
-  maxPriceCents: number;
-  currencyCode: string;
-  variantCount: number;
-  imageCount: number;
-  featuredImageUrl: string | null;
-  tags: string[];
-  collections: string[];
-}
+/** A row of the product list: the mirror's columns, with tag and collection names. */
+export type ProductListItem = Pick<
+  MirrorProduct,
+  "id" | "legacyId" | "title" | "handle" | "productType" | "vendor" | "status" | "minPriceCents" | "maxPriceCents" | "currencyCode" | "variantCount" | "imageCount" | "featuredImageUrl" | "tags"
+> & { collections: string[] };
 
 export interface ProductListFacets {
   types: string[];
