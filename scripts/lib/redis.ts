@@ -9,9 +9,9 @@ export interface RedisHandle {
 }
 
 export class RedisNotFoundError extends Error {
-  constructor() {
+  constructor(port: number) {
     super(
-      "Shotlane needs Redis for its background jobs, and none was found: nothing answers on 127.0.0.1:6379 and `redis-server` is not on PATH.\n" +
+      `Shotlane needs Redis for its background jobs, and none was found: nothing answers on 127.0.0.1:${port} and \`redis-server\` is not on PATH.\n` +
         "Install it (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`), or set REDIS_URL to a running Redis, then run `npm run demo` again.",
     );
     this.name = "RedisNotFoundError";
@@ -22,7 +22,7 @@ export class RedisNotFoundError extends Error {
  * REDIS_URL if set (it must answer), else Redis on 127.0.0.1:6379, else a
  * private redis-server from PATH on a free loopback port that keeps nothing on disk.
  */
-export async function resolveRedis(env: NodeJS.ProcessEnv = process.env): Promise<RedisHandle> {
+export async function resolveRedis(env: Record<string, string | undefined> = process.env, defaultPort = 6379): Promise<RedisHandle> {
   if (env.REDIS_URL) {
     const url = new URL(env.REDIS_URL);
     if (!(await redisPing(url.hostname, Number(url.port || 6379)))) {
@@ -30,10 +30,10 @@ export async function resolveRedis(env: NodeJS.ProcessEnv = process.env): Promis
     }
     return { url: env.REDIS_URL, stop: async () => undefined };
   }
-  if (await redisPing("127.0.0.1", 6379)) return { url: "redis://127.0.0.1:6379", stop: async () => undefined };
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) throw new RedisNotFoundError();
+  if (await redisPing("127.0.0.1", defaultPort)) return { url: `redis://127.0.0.1:${defaultPort}`, stop: async () => undefined };
+  if (spawnSync("redis-server", ["--version"], { stdio: "ignore", env }).status !== 0) throw new RedisNotFoundError(defaultPort);
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", env });
   await waitFor(() => redisPing("127.0.0.1", port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   return {
     url: `redis://127.0.0.1:${port}`,
