@@ -31,9 +31,9 @@ export async function resolveRedis(env: Record<string, string | undefined> = pro
     return { url: env.REDIS_URL, stop: async () => undefined };
   }
   if (await redisPing("127.0.0.1", defaultPort)) return { url: `redis://127.0.0.1:${defaultPort}`, stop: async () => undefined };
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore", env }).status !== 0) throw new RedisNotFoundError(defaultPort);
+  if (spawnSync("redis-server", ["--version"], { stdio: "ignore", env: env as NodeJS.ProcessEnv }).status !== 0) throw new RedisNotFoundError(defaultPort);
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", env });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", env: env as NodeJS.ProcessEnv });
   await waitFor(() => redisPing("127.0.0.1", port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   return {
     url: `redis://127.0.0.1:${port}`,
