@@ -24,9 +24,14 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `bench-${process.pid}`,
 });
 
-const { benchCatalog } = await import("./catalog.bench");
+// `npm run bench -- routing` runs only the benchmarks whose name contains an argument.
+const benches: [string, () => Promise<void>][] = [
+  ["routing", async () => (await import("./routing.bench")).benchRouting()],
+  ["catalog", async () => (await import("./catalog.bench")).benchCatalog()],
+];
+const wanted = process.argv.slice(2);
 try {
-  await benchCatalog();
+  for (const [name, run] of benches) if (wanted.length === 0 || wanted.some((w) => name.includes(w))) await run();
 } finally {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
 }
