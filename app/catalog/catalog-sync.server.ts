@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient, type SyncRun } from "@prisma/client";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/audit.server";
 import { adminQuery, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
+import { rerouteProducts } from "../routing/routing.server";
 import { CATALOG_COUNT_QUERY, CATALOG_PAGE_QUERY, SHOP_INFO_QUERY } from "./catalog-queries";
 import { removeProductsNotSyncedSince, upsertMirrorProducts } from "./mirror.server";
 import { catalogPageSchema, toMirrorProduct } from "./product-mirror";
@@ -110,6 +111,7 @@ export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<Sy
     } while (after);
 
     const removed = await removeProductsNotSyncedSince(db, run.shopId, startedAt);
+    const routing = await rerouteProducts(db, run.shopId);
     const finished = await db.syncRun.update({
       where: { id: run.id },
       data: { status: "succeeded", processed, total: total ?? processed, finishedAt: new Date() },
@@ -120,7 +122,7 @@ export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<Sy
       action: "catalog.sync.succeeded",
       subjectType: "SyncRun",
       subjectId: run.id,
-      data: { processed, removed, seconds: (Date.now() - startedAt.getTime()) / 1000 },
+      data: { processed, removed, tiers: routing.counts, seconds: (Date.now() - startedAt.getTime()) / 1000 },
     });
     return finished;
   } catch (error) {

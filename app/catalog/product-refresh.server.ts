@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { rerouteProducts } from "../routing/routing.server";
 import { adminQuery, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { PRODUCT_MIRROR_QUERY } from "./catalog-queries";
 import { ensureShop } from "./catalog-sync.server";
@@ -21,6 +22,7 @@ export async function refreshMirrorProduct(db: PrismaClient, admin: AdminGraphql
   }
   await ensureShop(db, shopId);
   await upsertMirrorProducts(db, shopId, [toMirrorProduct(data.product)]);
+  await rerouteProducts(db, shopId, { id: productId });
   return "upserted";
 }
 
