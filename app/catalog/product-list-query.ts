@@ -16,6 +16,7 @@ export const productListQuerySchema = z.object({
   vendor: optionalText,
   tag: optionalText,
   collection: optionalText,
+  tier: z.enum(["1", "2", "3", "unrouted"], { error: "must be 1, 2, 3 or unrouted" }).optional(),
   page: z.coerce.number({ error: "must be a page number" }).int("must be a whole number").min(1, "must be 1 or more").max(100_000).default(1),
   pageSize: z.coerce
     .number()

@@ -6,7 +6,7 @@ import type { ProductListQuery } from "./product-list-query";
 export type ProductListItem = Pick<
   MirrorProduct,
   "id" | "legacyId" | "title" | "handle" | "productType" | "vendor" | "status" | "minPriceCents" | "maxPriceCents" | "currencyCode" | "variantCount" | "imageCount" | "featuredImageUrl" | "tags"
-> & { collections: string[] };
+> & { collections: string[]; tier: number | null; tierSource: string | null; tierRuleId: string | null };
 
 export interface ProductListFacets {
   types: string[];
@@ -31,6 +31,7 @@ export function productListWhere(shopId: string, query: ProductListQuery): Prism
     ...(query.vendor ? { vendor: query.vendor } : {}),
     ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),
     ...(query.collection ? { collections: { some: { collectionId: query.collection } } } : {}),
+    ...(query.tier ? { tier: query.tier === "unrouted" ? null : Number(query.tier) } : {}),
   };
 }
 
@@ -64,6 +65,9 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
       featuredImageUrl: row.featuredImageUrl,
       tags: row.tags.map((t) => t.tag).sort(),
       collections: row.collections.map((c) => c.collection.title).sort(),
+      tier: row.tier,
+      tierSource: row.tierSource,
+      tierRuleId: row.tierRuleId,
     })),
     total,
     page: query.page,

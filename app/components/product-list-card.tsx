@@ -6,17 +6,18 @@ import type { ProductListQuery } from "../catalog/product-list-query";
 import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
 
-type FilterKey = "type" | "vendor" | "tag" | "collection";
+type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier";
 
 interface Props {
   page: ProductListPage;
   facets: ProductListFacets;
   query: ProductListQuery;
+  ruleNames: Record<string, string>;
 }
 
 const STATUS_TONE: Record<string, "success" | "info" | undefined> = { ACTIVE: "success", DRAFT: "info" };
 
-export function ProductListCard({ page, facets, query }: Props) {
+export function ProductListCard({ page, facets, query, ruleNames }: Props) {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [searchText, setSearchText] = useState(query.q ?? "");
@@ -40,7 +41,7 @@ export function ProductListCard({ page, facets, query }: Props) {
         titleHidden
         choices={choices}
         selected={query[key] ? [query[key]!] : []}
-        onChange={(selected) => go({ [key]: selected[0] })}
+        onChange={(selected) => go({ [key]: selected[0] } as Partial<ProductListQuery>)}
       />
     ),
     shortcut: true,
@@ -51,9 +52,15 @@ export function ProductListCard({ page, facets, query }: Props) {
     choice("vendor", "Vendor", facets.vendors.map((v) => ({ label: v, value: v }))),
     choice("tag", "Tag", facets.tags.map((t) => ({ label: t, value: t }))),
     choice("collection", "Collection", facets.collections.map((c) => ({ label: c.title, value: c.id }))),
+    choice("tier", "Tier", [
+      { label: "Tier 1 (studio)", value: "1" },
+      { label: "Tier 2 (mostly studio)", value: "2" },
+      { label: "Tier 3 (AI)", value: "3" },
+      { label: "Not routed yet", value: "unrouted" },
+    ]),
   ];
   const collectionTitle = (id: string) => facets.collections.find((c) => c.id === id)?.title ?? id;
-  const appliedFilters = (["type", "vendor", "tag", "collection"] as const)
+  const appliedFilters = (["type", "vendor", "tag", "collection", "tier"] as const)
     .filter((key) => query[key])
     .map((key) => ({
       key,
@@ -74,6 +81,9 @@ export function ProductListCard({ page, facets, query }: Props) {
             {product.title}
           </Text>
         </InlineStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <TierCell tier={product.tier} source={product.tierSource} ruleName={product.tierRuleId ? ruleNames[product.tierRuleId] : undefined} />
       </IndexTable.Cell>
       <IndexTable.Cell>{product.productType}</IndexTable.Cell>
       <IndexTable.Cell>{product.vendor}</IndexTable.Cell>
@@ -120,6 +130,7 @@ export function ProductListCard({ page, facets, query }: Props) {
         loading={navigation.state === "loading"}
         headings={[
           { title: "Product" },
+          { title: "Tier" },
           { title: "Type" },
           { title: "Vendor" },
           { title: "Status" },
@@ -143,5 +154,21 @@ export function ProductListCard({ page, facets, query }: Props) {
         {rows}
       </IndexTable>
     </Card>
+  );
+}
+
+const TIER_TONE: Record<number, "info" | "success" | "magic"> = { 1: "info", 2: "success", 3: "magic" };
+
+/** The product's tier and why: the rule that matched, a pin, or the default. */
+function TierCell({ tier, source, ruleName }: { tier: number | null; source: string | null; ruleName?: string }) {
+  if (tier === null) return <Text as="span" tone="subdued">not routed</Text>;
+  const why = source === "pin" ? "pinned by hand" : source === "rule" ? `rule: ${ruleName ?? "deleted rule"}` : "default tier";
+  return (
+    <InlineStack gap="100" blockAlign="center" wrap={false}>
+      <Badge tone={TIER_TONE[tier]}>{`Tier ${tier}`}</Badge>
+      <Text as="span" variant="bodySm" tone="subdued">
+        {why}
+      </Text>
+    </InlineStack>
   );
 }

@@ -24,6 +24,7 @@ export default function AppLayout() {
           <Link to="/app" rel="home">
             Catalog
           </Link>
+          <Link to="/app/routing">Tier routing</Link>
         </NavMenu>
       )}
       <Outlet />

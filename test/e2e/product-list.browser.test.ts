@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
 import { launchChromium, screenshotPath } from "../support/browser";
 
-describe("demo product list in Chromium", () => {
+describe("demo catalog and tier routing in Chromium", () => {
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
@@ -41,7 +41,7 @@ describe("demo product list in Chromium", () => {
     // A type filter applied through the address is shown as a removable filter.
     await page.goto(`${stack.appUrl}/app?type=Dresses`);
     const rows = page.locator("tbody tr");
-    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[1]?.textContent?.trim()));
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[2]?.textContent?.trim()));
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(["Dresses"]));
     await page.getByText("Product type: Dresses").waitFor();
@@ -49,5 +49,43 @@ describe("demo product list in Chromium", () => {
     await page.goto(`${stack.appUrl}/app`);
     await page.locator("tbody tr img").first().waitFor();
     await page.screenshot({ path: screenshotPath("product-list") });
+  });
+
+  it("edits a tier rule, refuses a bad one with field errors, previews the counts and saves", async () => {
+    const shop = stack.emulator.store.shop("shotlane-demo.myshopify.com")!;
+    const premium = [...shop.collections.values()].find((c) => c.title === "Premium")!;
+    const inPremium = [...shop.products.values()].filter((p) => p.collectionIds.includes(premium.id)).length;
+    expect(inPremium).toBeGreaterThan(0);
+
+    await page.goto(`${stack.appUrl}/app/routing`);
+    await page.getByRole("heading", { name: "Tier routing", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Add rule" }).click();
+
+    // A bad rule: minimum above maximum. Nothing is saved and the field says why.
+    await page.getByLabel("Rule name", { exact: true }).fill("Premium to the studio");
+    await page.getByLabel("From", { exact: true }).fill("500");
+    await page.getByLabel("To", { exact: true }).fill("100");
+    await page.getByRole("button", { name: "Save and re-route" }).click();
+    await page.getByText("Nothing was saved: fix the highlighted fields").waitFor();
+    await page.getByText("the minimum price must not be above the maximum").first().waitFor();
+
+    // Fix it: Premium collection to tier 1, no price condition.
+    await page.getByLabel("From", { exact: true }).fill("");
+    await page.getByLabel("To", { exact: true }).fill("");
+    await page.getByRole("checkbox", { name: "Premium" }).check({ force: true });
+    await page.getByLabel("Send matching products to").selectOption("1");
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    await page.getByText("Preview: products per tier").waitFor();
+    const row = (tier: string) => page.locator("table tr", { hasText: tier }).first().locator("td");
+    expect(await row("Tier 1").allInnerTexts()).toEqual(["0", String(inPremium), `+${inPremium}`]);
+    expect(await row("Tier 3").allInnerTexts()).toEqual(["500", String(500 - inPremium), `-${inPremium}`]);
+    await page.getByText(`${inPremium} products would change tier.`).waitFor();
+    await page.screenshot({ path: screenshotPath("routing-preview") });
+
+    await page.getByRole("button", { name: "Save and re-route" }).click();
+    await page.getByText("Rules saved and the catalog re-routed").waitFor();
+    await page.goto(`${stack.appUrl}/app?tier=1`);
+    await page.getByText(new RegExp(`· ${inPremium} products`)).waitFor();
+    await page.getByText("rule: Premium to the studio").first().waitFor();
   });
 });

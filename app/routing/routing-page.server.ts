@@ -1,0 +1,40 @@
+import { z } from "zod";
+import prisma from "../db.server";
+import { productListFacets } from "../catalog/product-list.server";
+import { parseRulesForm } from "./rule-schema";
+import { loadRules, previewRules, saveRules, tierCounts, type RoutingPreview, type TierCounts } from "./routing.server";
+
+/** The routing page: saved rules, default tier, counts per tier and the values the condition pickers offer. */
+export async function loadRoutingPage(shopId: string) {
+  const [{ rules, defaultTier }, counts, facets] = await Promise.all([loadRules(prisma, shopId), tierCounts(prisma, shopId), productListFacets(prisma, shopId)]);
+  return { rules, defaultTier, counts, facets };
+}
+
+const envelopeSchema = z.object({
+  intent: z.enum(["preview", "save"], { error: "intent must be preview or save" }),
+  payload: z.string().min(2, "payload is missing: send the rules as JSON"),
+});
+
+export type RoutingActionResult =
+  | { intent: "preview"; ok: true; preview: RoutingPreview }
+  | { intent: "save"; ok: true; before: TierCounts; after: TierCounts; changed: number }
+  | { intent: "preview" | "save"; ok: false; errors: Record<string, string> };
+
+/** Handles the rules form: validates everything first (nothing saved half-way), then previews or saves. */
+export async function submitRoutingForm(shopId: string, form: FormData, actor: string): Promise<RoutingActionResult> {
+  const envelope = envelopeSchema.safeParse(Object.fromEntries(form));
+  if (!envelope.success) return { intent: "preview", ok: false, errors: { form: envelope.error.issues.map((i) => i.message).join("; ") } };
+  const { intent, payload } = envelope.data;
+  let input: unknown;
+  try {
+    input = JSON.parse(payload);
+  } catch {
+    return { intent, ok: false, errors: { form: "the rules could not be read (invalid JSON); reload the page and try again" } };
+  }
+  const collections = await prisma.collection.findMany({ where: { shopId }, select: { id: true } });
+  const parsed = parseRulesForm(input, new Set(collections.map((c) => c.id)));
+  if (!parsed.ok) return { intent, ok: false, errors: parsed.errors };
+  if (intent === "preview") return { intent, ok: true, preview: await previewRules(prisma, shopId, parsed.rules, parsed.defaultTier) };
+  const saved = await saveRules(prisma, shopId, parsed.rules, parsed.defaultTier, actor);
+  return { intent, ok: true, ...saved };
+}
