@@ -1,14 +1,37 @@
+import { Prisma } from "@prisma/client";
+import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 
 export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
+/** What a handler did, kept on the delivery record ("processed" unless it says otherwise). */
+export type WebhookOutcome = string | void;
+
 /**
  * Every webhook route: verify the HMAC (authenticate.webhook answers 401 to a
- * bad one and nothing runs), do the topic's quick work or enqueue it, and
- * acknowledge well inside Shopify's 5-second limit.
+ * bad one and nothing runs), claim the delivery by its webhook id (a duplicate
+ * is acknowledged and skipped), do the topic's quick work or enqueue it, and
+ * acknowledge well inside Shopify's 5-second limit. If the work fails the claim
+ * is released, so Shopify's retry is processed rather than skipped.
  */
-export async function receiveWebhook(request: Request, handle: (context: WebhookContext) => Promise<void>): Promise<Response> {
+export async function receiveWebhook(request: Request, handle: (context: WebhookContext) => Promise<WebhookOutcome>): Promise<Response> {
   const context = await authenticate.webhook(request);
-  await handle(context);
+  const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : null;
+  try {
+    await prisma.webhookDelivery.create({
+      data: { webhookId: context.webhookId, shopId: context.shop, topic: context.topic, triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null, outcome: "received" },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return new Response(null, { status: 200 });
+    throw error;
+  }
+  let outcome: WebhookOutcome;
+  try {
+    outcome = await handle(context);
+  } catch (error) {
+    await prisma.webhookDelivery.deleteMany({ where: { webhookId: context.webhookId } });
+    throw error;
+  }
+  await prisma.webhookDelivery.updateMany({ where: { webhookId: context.webhookId }, data: { outcome: outcome || "processed" } });
   return new Response(null, { status: 200 });
 }

@@ -4,23 +4,35 @@ import { recordAuditEvent } from "../audit/audit.server";
 import { ensureShop } from "../catalog/catalog-sync.server";
 import { removeMirrorProduct } from "../catalog/product-refresh.server";
 import prisma from "../db.server";
-import type { WebhookContext } from "./receive-webhook.server";
+import type { WebhookContext, WebhookOutcome } from "./receive-webhook.server";
 
-const productPayloadSchema = z.object({ admin_graphql_api_id: z.string().startsWith("gid://shopify/Product/") });
+const productPayloadSchema = z.object({
+  admin_graphql_api_id: z.string().startsWith("gid://shopify/Product/"),
+  updated_at: z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date").optional(),
+});
 const deletedProductPayloadSchema = z.object({ id: z.union([z.number().int(), z.string().regex(/^\d+$/)]) });
 
 /**
  * A malformed payload is logged and acknowledged: Shopify would otherwise retry
  * the same bad body for hours, and nothing is written.
  */
-function logMalformed(context: WebhookContext, error: z.ZodError): void {
+function logMalformed(context: WebhookContext, error: z.ZodError): WebhookOutcome {
   console.warn(`Ignored malformed ${context.topic} webhook ${context.webhookId} from ${context.shop}: ${z.prettifyError(error)}`);
+  return "ignored: malformed payload";
 }
 
-/** products/create and products/update: re-read the product into the mirror in the background. */
-export async function handleProductChanged(context: WebhookContext): Promise<void> {
+/**
+ * products/create and products/update: re-read the product into the mirror in
+ * the background. A delivery older than what the mirror holds (Shopify does not
+ * deliver in order) is stale and skipped.
+ */
+export async function handleProductChanged(context: WebhookContext): Promise<WebhookOutcome> {
   const parsed = productPayloadSchema.safeParse(context.payload);
   if (!parsed.success) return logMalformed(context, parsed.error);
+  if (parsed.data.updated_at) {
+    const mirrored = await prisma.product.findUnique({ where: { id: parsed.data.admin_graphql_api_id }, select: { shopifyUpdatedAt: true } });
+    if (mirrored && mirrored.shopifyUpdatedAt.getTime() >= Date.parse(parsed.data.updated_at)) return "ignored: stale";
+  }
   await enqueue(
     catalogProductQueue,
     { shopId: context.shop, productId: parsed.data.admin_graphql_api_id },
@@ -29,7 +41,7 @@ export async function handleProductChanged(context: WebhookContext): Promise<voi
   );
 }
 
-export async function handleProductDeleted(context: WebhookContext): Promise<void> {
+export async function handleProductDeleted(context: WebhookContext): Promise<WebhookOutcome> {
   const parsed = deletedProductPayloadSchema.safeParse(context.payload);
   if (!parsed.success) return logMalformed(context, parsed.error);
   await removeMirrorProduct(prisma, context.shop, `gid://shopify/Product/${parsed.data.id}`);
@@ -43,7 +55,7 @@ export async function handleAppUninstalled(context: WebhookContext): Promise<voi
 
 const scopesPayloadSchema = z.object({ current: z.array(z.string()) });
 
-export async function handleScopesUpdate(context: WebhookContext): Promise<void> {
+export async function handleScopesUpdate(context: WebhookContext): Promise<WebhookOutcome> {
   const parsed = scopesPayloadSchema.safeParse(context.payload);
   if (!parsed.success) return logMalformed(context, parsed.error);
   if (context.session) {
@@ -66,7 +78,11 @@ export async function handleCustomerPrivacyRequest(context: WebhookContext): Pro
 
 /** shop/redact (48 h after uninstall): erase everything Shotlane holds for the shop. */
 export async function handleShopRedact(context: WebhookContext): Promise<void> {
-  await prisma.$transaction([prisma.session.deleteMany({ where: { shop: context.shop } }), prisma.shop.deleteMany({ where: { id: context.shop } })]);
+  await prisma.$transaction([
+    prisma.session.deleteMany({ where: { shop: context.shop } }),
+    prisma.webhookDelivery.deleteMany({ where: { shopId: context.shop } }),
+    prisma.shop.deleteMany({ where: { id: context.shop } }),
+  ]);
 }
 
 /** bulk_operations/finish: acknowledged; bulk catalog sync arrives with issue #3. */

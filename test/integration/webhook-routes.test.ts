@@ -58,6 +58,7 @@ async function snapshot() {
     sessions: await prisma.session.count(),
     shops: await prisma.shop.findMany({ orderBy: { id: "asc" } }),
     audit: await prisma.auditEvent.count(),
+    deliveries: await prisma.webhookDelivery.count(),
   };
 }
 
@@ -65,6 +66,7 @@ const productPayload = { id: 101, admin_graphql_api_id: "gid://shopify/Product/1
 
 describe("webhook routes", () => {
   beforeEach(async () => {
+    await prisma.webhookDelivery.deleteMany();
     await prisma.shop.deleteMany();
     await prisma.session.deleteMany();
     await prisma.shop.create({ data: { id: SHOP } });
@@ -97,6 +99,22 @@ describe("webhook routes", () => {
     expect(jobs.map((j) => [j.id, j.data])).toEqual([[`webhook-${webhookId}`, { shopId: SHOP, productId: "gid://shopify/Product/101" }]]);
   });
 
+  it("records each delivery once by webhook id, and skips a stale products/update", async () => {
+    const webhookId = randomUUID();
+    await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId }));
+    await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId }));
+    expect(await prisma.webhookDelivery.findMany({ select: { webhookId: true, topic: true, outcome: true } })).toEqual([{ webhookId, topic: "PRODUCTS_UPDATE", outcome: "processed" }]);
+
+    // The mirror already holds a newer state than this delivery describes.
+    await prisma.product.update({ where: { id: "gid://shopify/Product/101" }, data: { shopifyUpdatedAt: new Date("2026-11-21T00:00:00Z") } });
+    const stale = randomUUID();
+    expect((await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId: stale }))).status).toBe(200);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: stale } })).outcome).toBe("ignored: stale");
+    const q = queue();
+    expect((await q.getJobs(["waiting", "delayed", "active"])).map((j) => j.id)).toEqual([`webhook-${webhookId}`]);
+    await q.close();
+  });
+
   it("products/delete removes the product from the mirror", async () => {
     expect((await call(productsDelete as Action, delivery("products/delete", { id: 101 }))).status).toBe(200);
     expect(await prisma.product.findMany({ select: { title: true } })).toEqual([{ title: "Wool Coat" }]);
@@ -121,7 +139,8 @@ describe("webhook routes", () => {
     expect((await call(action as Action, delivery(topic, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" }, orders_requested: [1] }))).status).toBe(200);
     const after = await snapshot();
     expect(after.audit).toBe(before.audit + 1);
-    expect({ ...after, audit: 0 }).toEqual({ ...before, audit: 0 });
+    expect(after.deliveries).toBe(before.deliveries + 1);
+    expect({ ...after, audit: 0, deliveries: 0 }).toEqual({ ...before, audit: 0, deliveries: 0 });
     const [event] = await prisma.auditEvent.findMany({ where: { shopId: SHOP } });
     expect(event.action).toBe(`compliance.${topic.replace("/", "_")}`);
   });
@@ -156,7 +175,8 @@ describe("webhook routes", () => {
     const before = await snapshot();
     expect((await call(productsCreate as Action, delivery("products/create", { id: "not-a-product" }))).status).toBe(200);
     expect((await call(productsDelete as Action, delivery("products/delete", { title: "no id" }))).status).toBe(200);
-    expect(await snapshot()).toEqual(before);
+    expect({ ...(await snapshot()), deliveries: 0 }).toEqual({ ...before, deliveries: 0 });
+    expect((await prisma.webhookDelivery.findMany()).map((d) => d.outcome)).toEqual(["ignored: malformed payload", "ignored: malformed payload"]);
     expect(warn).toHaveBeenCalledTimes(2);
     expect(warn.mock.calls[0][0]).toMatch(/Ignored malformed PRODUCTS_CREATE webhook .* from webhook-test\.myshopify\.com: .*admin_graphql_api_id/s);
     warn.mockRestore();
