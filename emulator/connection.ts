@@ -20,12 +20,14 @@ function decode(cursor: string, argument: string): string {
  * cursor whose item is gone continues after the next larger numeric key, so
  * paging an id-sorted list survives deletions.
  */
-export function connection<T>(items: T[], args: ConnectionArgs, keyOf: (item: T) => string) {
-  if (args.first == null && args.last == null) {
+export function connection<T>(items: T[], args: ConnectionArgs, keyOf: (item: T) => string, bulk = false) {
+  // Bulk operations read whole connections: no page size needed or enforced.
+  if (bulk && args.first == null && args.last == null) args = { ...args, first: items.length };
+  else if (args.first == null && args.last == null) {
     throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
   }
   for (const [name, value] of [["first", args.first], ["last", args.last]] as const) {
-    if (value != null && (value < 0 || value > 250)) throw new GraphQLError(`The ${name} argument must be between 0 and 250`, { extensions: { code: "BAD_REQUEST" } });
+    if (value != null && !bulk && (value < 0 || value > 250)) throw new GraphQLError(`The ${name} argument must be between 0 and 250`, { extensions: { code: "BAD_REQUEST" } });
   }
   const list = args.reverse ? [...items].reverse() : items;
   const position = (cursor: string, argument: string) => {

@@ -9,6 +9,8 @@ export interface ApiContext {
   baseUrl: string;
   /** Called after a product changes through the API (products/update webhook). */
   productChanged: (product: ProductRecord) => void;
+  /** Inside a bulk operation: connections return every node. */
+  bulk?: boolean;
 }
 
 export function mediaUrl(ctx: ApiContext, media: MediaRecord): string {
@@ -81,7 +83,7 @@ export function variantObject(ctx: ApiContext, product: ProductRecord, variant: 
     updatedAt: product.updatedAt,
     selectedOptions: Object.entries(variant.options).map(([name, value]) => ({ __typename: "SelectedOption", name, value })),
     product: () => productObject(ctx, product),
-    media: (args: ConnectionArgs) => connection([] as ReturnType<typeof mediaObject>[], args, (m) => m.id),
+    media: (args: ConnectionArgs) => connection([] as ReturnType<typeof mediaObject>[], args, (m) => m.id, ctx.bulk),
   };
 }
 
@@ -99,7 +101,7 @@ export function collectionObject(ctx: ApiContext, collection: SeedCollection) {
     handle: collection.handle,
     updatedAt: "2026-01-01T00:00:00Z",
     productsCount: () => ({ __typename: "Count", count: products().length, precision: "EXACT" }),
-    products: (args: ConnectionArgs) => connection(products().map((p) => productObject(ctx, p)), args, (p) => p.legacyResourceId),
+    products: (args: ConnectionArgs) => connection(products().map((p) => productObject(ctx, p)), args, (p) => p.legacyResourceId, ctx.bulk),
   };
 }
 
@@ -133,14 +135,15 @@ export function productObject(ctx: ApiContext, product: ProductRecord) {
     priceRangeV2: { __typename: "ProductPriceRangeV2", minVariantPrice: money(min, ctx.shop.currencyCode), maxVariantPrice: money(max, ctx.shop.currencyCode) },
     variantsCount: { __typename: "Count", count: product.variants.length, precision: "EXACT" },
     mediaCount: { __typename: "Count", count: media.length, precision: "EXACT" },
-    variants: (args: ConnectionArgs) => connection(product.variants.map((v) => variantObject(ctx, product, v)), args, (v) => v.legacyResourceId),
+    variants: (args: ConnectionArgs) => connection(product.variants.map((v) => variantObject(ctx, product, v)), args, (v) => v.legacyResourceId, ctx.bulk),
     collections: (args: ConnectionArgs) =>
       connection(
         product.collectionIds.map((id) => ctx.shop.collections.get(id)).filter((c): c is SeedCollection => !!c).map((c) => collectionObject(ctx, c)),
         args,
         (c) => c.legacyResourceId,
+        ctx.bulk,
       ),
-    media: (args: ConnectionArgs) => connection(media.map((m) => mediaObject(ctx, m)), args, (m) => m.id.split("/").pop()!),
+    media: (args: ConnectionArgs) => connection(media.map((m) => mediaObject(ctx, m)), args, (m) => m.id.split("/").pop()!, ctx.bulk),
     featuredMedia: () => (media[0] ? mediaObject(ctx, media[0]) : null),
   };
 }

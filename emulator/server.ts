@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLFieldResolver, type OperationDefinitionNode } from "graphql";
@@ -7,6 +8,7 @@ import { loadAdminSchema } from "./admin-schema";
 import { mutationRoot, notImplemented, queryRoot } from "./api";
 import { actualQueryCost, refill, requestedQueryCost } from "./cost";
 import { productObject, type ApiContext } from "./objects";
+import { removeBulkFile, runBulkQuery, validateBulkQuery, type BulkOperationRecord } from "./bulk";
 import { renderFlatLay } from "./render-flat-lay";
 import { EmulatorStore, parseGid, type ProductRecord, type ProductSpec, type ShopState } from "./store";
 import { productWebhookPayload, WebhookDispatcher } from "./webhooks";
@@ -39,6 +41,8 @@ export interface Emulator {
     updateProduct(shop: string, id: number, changes: Partial<Pick<ProductRecord, "title" | "tags" | "productType" | "vendor" | "status">>): ProductRecord;
     deleteProduct(shop: string, id: number): void;
     setBucket(shop: string, currentlyAvailable: number): void;
+    /** Makes the shop's next bulk operation fail with INTERNAL_SERVER_ERROR (to test failure reporting). */
+    failNextBulkOperation(shop: string): void;
   };
   close(): Promise<void>;
 }
@@ -105,6 +109,9 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
   for (const shop of options.shops) store.addShop({ ...shop, seed: options.seed, productCount: options.productCount, bucket: options.bucket });
   const webhooks = new WebhookDispatcher(store, { appUrl: options.appUrl, apiSecret: options.apiSecret, subscriptions: options.webhooks, log: options.log });
   const imageCache = new Map<string, Buffer>();
+  const bulkOperations = new Map<number, BulkOperationRecord>();
+  const failBulkFor = new Set<string>();
+  let nextBulkId = 7_000_000;
   let baseUrl = "";
 
   const requireShop = (domain: string): ShopState => {
@@ -140,11 +147,95 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
       if (!shop.products.delete(id)) throw new HttpError(404, `Product ${id} does not exist in ${domain}`);
       webhooks.emit(shop, "products/delete", { id });
     },
+    failNextBulkOperation(domain) {
+      requireShop(domain);
+      failBulkFor.add(domain);
+    },
     setBucket(domain, currentlyAvailable) {
       const shop = requireShop(domain);
       shop.bucket = { ...refill(shop.bucket, Date.now()), currentlyAvailable: Math.max(0, Math.min(currentlyAvailable, shop.bucket.maximumAvailable)), updatedAt: Date.now() };
     },
   };
+
+  const bulkObject = (op: BulkOperationRecord) => ({
+    __typename: "BulkOperation",
+    id: `gid://shopify/BulkOperation/${op.id}`,
+    status: op.status,
+    errorCode: op.errorCode,
+    createdAt: op.createdAt,
+    completedAt: op.completedAt,
+    objectCount: String(op.objectCount),
+    rootObjectCount: String(op.rootObjectCount),
+    fileSize: op.fileSize === null ? null : String(op.fileSize),
+    url: op.status === "COMPLETED" && op.file ? `${baseUrl}/bulk/${op.id}.jsonl` : null,
+    partialDataUrl: null,
+    query: op.query,
+    type: "QUERY",
+  });
+  const bulkById = (shop: ShopState, id: unknown) => {
+    const numeric = parseGid(id, "BulkOperation");
+    const op = numeric === null ? undefined : bulkOperations.get(numeric);
+    return op && op.shop === shop.domain ? op : undefined;
+  };
+
+  /** Runs a bulk query in the background and signals bulk_operations/finish, as Shopify does. */
+  function startBulk(shop: ShopState, op: BulkOperationRecord) {
+    setTimeout(async () => {
+      if (op.status === "CANCELING") {
+        op.status = "CANCELED";
+        return;
+      }
+      op.status = "RUNNING";
+      try {
+        if (failBulkFor.delete(shop.domain)) throw new Error("injected failure");
+        await runBulkQuery({ schema, ctx: context(shop), operation: op, fieldResolver, isCanceled: () => op.status === "CANCELING" });
+        op.status = (op.status as BulkOperationRecord["status"]) === "CANCELING" ? "CANCELED" : "COMPLETED";
+      } catch (error) {
+        op.status = "FAILED";
+        op.errorCode = "INTERNAL_SERVER_ERROR";
+        options.log?.(`bulk operation ${op.id} failed: ${(error as Error).message}`);
+      }
+      op.completedAt = new Date().toISOString();
+      webhooks.emit(shop, "bulk_operations/finish", {
+        admin_graphql_api_id: `gid://shopify/BulkOperation/${op.id}`,
+        completed_at: op.completedAt,
+        created_at: op.createdAt,
+        error_code: op.errorCode ? op.errorCode.toLowerCase() : null,
+        status: op.status.toLowerCase(),
+        type: "query",
+      });
+    }, 10).unref();
+  }
+
+  const bulkQueryRoot = (shop: ShopState) => ({
+    node: ({ id }: { id: string }) => {
+      const op = bulkById(shop, id);
+      return op ? bulkObject(op) : queryRoot(context(shop)).node({ id });
+    },
+    bulkOperation: ({ id }: { id: string }) => {
+      const op = bulkById(shop, id);
+      return op ? bulkObject(op) : null;
+    },
+  });
+  const bulkMutationRoot = (shop: ShopState) => ({
+    bulkOperationRunQuery: ({ query }: { query: string; groupObjects: boolean }) => {
+      const userError = (message: string, code: string) => ({ __typename: "BulkOperationRunQueryPayload", bulkOperation: null, userErrors: [{ __typename: "BulkOperationUserError", field: ["query"], message, code }] });
+      const invalid = validateBulkQuery(schema, query);
+      if (invalid) return userError(`Invalid bulk query: ${invalid}`, "INVALID");
+      const running = [...bulkOperations.values()].filter((op) => op.shop === shop.domain && ["CREATED", "RUNNING", "CANCELING"].includes(op.status));
+      if (running.length >= 5) return userError("A shop can run at most 5 bulk query operations at once.", "LIMIT_REACHED");
+      const op: BulkOperationRecord = { id: nextBulkId++, shop: shop.domain, query, status: "CREATED", errorCode: null, createdAt: new Date().toISOString(), completedAt: null, objectCount: 0, rootObjectCount: 0, file: null, fileSize: null };
+      bulkOperations.set(op.id, op);
+      startBulk(shop, op);
+      return { __typename: "BulkOperationRunQueryPayload", bulkOperation: bulkObject(op), userErrors: [] };
+    },
+    bulkOperationCancel: ({ id }: { id: string }) => {
+      const op = bulkById(shop, id);
+      if (!op) return { __typename: "BulkOperationCancelPayload", bulkOperation: null, userErrors: [{ __typename: "UserError", field: ["id"], message: "Bulk operation does not exist" }] };
+      if (op.status === "CREATED" || op.status === "RUNNING") op.status = "CANCELING";
+      return { __typename: "BulkOperationCancelPayload", bulkOperation: bulkObject(op), userErrors: [] };
+    },
+  });
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, domain: string, version: string) {
     const shop = requireShop(domain);
@@ -191,7 +282,7 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     }
     shop.bucket.currentlyAvailable -= requested;
     const ctx = context(shop);
-    const root = operation.operation === "mutation" ? mutationRoot(ctx, { mediaProcessingMs: options.mediaProcessingMs }) : queryRoot(ctx);
+    const root = operation.operation === "mutation" ? { ...mutationRoot(ctx, { mediaProcessingMs: options.mediaProcessingMs }), ...bulkMutationRoot(shop) } : { ...queryRoot(ctx), ...bulkQueryRoot(shop) };
     const result = await execute({ schema, document, rootValue: root, contextValue: ctx, variableValues: variables, operationName: operation.name?.value, fieldResolver });
     const actual = actualQueryCost(schema, operation, fragments, result.data, requested);
     shop.bucket.currentlyAvailable = Math.min(shop.bucket.maximumAvailable, shop.bucket.currentlyAvailable + (requested - actual));
@@ -248,6 +339,13 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     if (kind !== "files" || !media?.bytes || media.status !== "READY") throw new HttpError(404, "No such file (or it is still processing)");
     res.writeHead(200, { "Content-Type": media.mimeType, "Content-Length": media.bytes.length, "Cache-Control": "public, max-age=86400" });
     res.end(media.bytes);
+  }
+
+  async function bulkFile(res: http.ServerResponse, name: string) {
+    const op = bulkOperations.get(Number(name.replace(/\.jsonl$/, "")));
+    if (!op?.file || op.status !== "COMPLETED") throw new HttpError(404, "No such bulk operation result");
+    res.writeHead(200, { "Content-Type": "application/jsonl", "Content-Length": op.fileSize ?? undefined });
+    createReadStream(op.file).pipe(res);
   }
 
   async function emulatorAdmin(req: http.IncomingMessage, res: http.ServerResponse, parts: string[]) {
@@ -311,6 +409,7 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
       if (parts[0] === "store" && parts[2] === "admin" && parts[3] === "api" && parts[5] === "graphql.json" && req.method === "POST") return graphql(req, res, parts[1], parts[4]);
       if (parts[0] === "staged-uploads" && parts[1] && req.method === "POST") return stagedUpload(req, res, parts[1]);
       if (parts[0] === "cdn" && req.method === "GET") return cdn(res, parts.slice(1));
+      if (parts[0] === "bulk" && req.method === "GET") return bulkFile(res, parts[1] ?? "");
       if (parts[0] === "emulator") return emulatorAdmin(req, res, parts.slice(1));
       throw new HttpError(404, `The Shotlane store emulator has no route ${req.method} ${url.pathname}`);
     };
@@ -332,6 +431,7 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     admin,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const op of bulkOperations.values()) removeBulkFile(op);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -68,3 +68,67 @@ export const PRODUCT_MIRROR_QUERY = `#graphql
     product(id: $id) { ...ProductMirrorFields }
   }
 `;
+
+/**
+ * The bulk export of the catalog (bulkOperationRunQuery): connections need no
+ * page size; Shopify writes each nested node as its own JSONL line with
+ * `__parentId`, after its parent.
+ */
+export const BULK_CATALOG_QUERY = `#graphql
+  query BulkCatalog {
+    products {
+      edges {
+        node {
+          id
+          legacyResourceId
+          title
+          handle
+          productType
+          vendor
+          status
+          tags
+          createdAt
+          updatedAt
+          priceRangeV2 {
+            minVariantPrice { amount currencyCode }
+            maxVariantPrice { amount currencyCode }
+          }
+          variantsCount { count }
+          variants {
+            edges { node { id title sku price position selectedOptions { name value } } }
+          }
+          collections {
+            edges { node { id title handle } }
+          }
+          media {
+            edges { node { id alt status mediaContentType preview { image { url width height } } } }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const BULK_RUN_QUERY_MUTATION = `#graphql
+  mutation BulkCatalogRun($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: false) {
+      bulkOperation { id status }
+      userErrors { field message code }
+    }
+  }
+`;
+
+export const BULK_OPERATION_STATUS_QUERY = `#graphql
+  query BulkOperationStatus($id: ID!) {
+    bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount url }
+  }
+`;
+
+export const BULK_CANCEL_MUTATION = `#graphql
+  mutation BulkCatalogCancel($id: ID!) {
+    bulkOperationCancel(id: $id) {
+      bulkOperation { id status }
+      userErrors { field message }
+    }
+  }
+`;

@@ -1,7 +1,7 @@
 import type { SyncRun } from "@prisma/client";
 import { catalogSyncQueue, enqueue, QueueUnavailableError } from "../../jobs/queues";
 import prisma from "../db.server";
-import { activeSyncRun, latestSyncRun, requestCatalogSync, SyncAlreadyRunningError } from "./catalog-sync.server";
+import { activeSyncRun, cancelCatalogSync, latestSyncRun, requestCatalogSync, SyncAlreadyRunningError } from "./catalog-sync.server";
 
 export interface SyncStatus {
   id: string;
@@ -12,6 +12,7 @@ export interface SyncStatus {
   createdAt: string;
   finishedAt: string | null;
   active: boolean;
+  kind: string;
 }
 
 function toStatus(run: SyncRun | null): SyncStatus | null {
@@ -25,6 +26,7 @@ function toStatus(run: SyncRun | null): SyncStatus | null {
     createdAt: run.createdAt.toISOString(),
     finishedAt: run.finishedAt?.toISOString() ?? null,
     active: run.status === "queued" || run.status === "running",
+    kind: run.kind,
   };
 }
 
@@ -35,9 +37,9 @@ export async function catalogSyncStatus(shopId: string): Promise<{ run: SyncStat
 export type StartSyncResult = { ok: true; run: SyncStatus } | { ok: false; status: 409 | 503; error: string; run: SyncStatus | null };
 
 /** Starts a catalog sync on the queue; the answer says why when it cannot. */
-export async function startCatalogSync(shopId: string, requestedBy: string): Promise<StartSyncResult> {
+export async function startCatalogSync(shopId: string, requestedBy: string, kind: "bulk" | "paginated" = "bulk"): Promise<StartSyncResult> {
   try {
-    const run = await requestCatalogSync(prisma, (payload) => enqueue(catalogSyncQueue, payload, { jobId: `catalog-sync-${payload.syncRunId}` }), { shopId, requestedBy });
+    const run = await requestCatalogSync(prisma, (payload) => enqueue(catalogSyncQueue, payload, { jobId: `catalog-sync-${payload.syncRunId}` }), { shopId, requestedBy, kind });
     return { ok: true, run: toStatus(run)! };
   } catch (error) {
     if (error instanceof SyncAlreadyRunningError) return { ok: false, status: 409, error: error.message, run: toStatus(error.run) };
@@ -46,4 +48,10 @@ export async function startCatalogSync(shopId: string, requestedBy: string): Pro
     }
     throw error;
   }
+}
+
+/** Cancels the shop's running sync; says so when there is none. */
+export async function stopCatalogSync(shopId: string, actor: string): Promise<{ ok: boolean; error?: string; run: SyncStatus | null }> {
+  const run = await cancelCatalogSync(prisma, shopId, actor);
+  return run ? { ok: true, run: toStatus(run) } : { ok: false, error: "No catalog sync is running.", run: null };
 }

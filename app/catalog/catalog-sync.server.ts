@@ -4,6 +4,8 @@ import { recordAuditEvent } from "../audit/audit.server";
 import { adminQuery, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { rerouteProducts } from "../routing/routing.server";
 import { CATALOG_COUNT_QUERY, CATALOG_PAGE_QUERY, SHOP_INFO_QUERY } from "./catalog-queries";
+import { pullBulk } from "./bulk-sync.server";
+import { SyncCancelledError, type PullContext } from "./sync-pull";
 import { removeProductsNotSyncedSince, upsertMirrorProducts } from "./mirror.server";
 import { catalogPageSchema, toMirrorProduct } from "./product-mirror";
 
@@ -37,12 +39,12 @@ export async function latestSyncRun(db: PrismaClient, shopId: string): Promise<S
 export async function requestCatalogSync(
   db: PrismaClient,
   enqueueSync: (payload: { shopId: string; syncRunId: string }) => Promise<void>,
-  { shopId, requestedBy }: { shopId: string; requestedBy: string },
+  { shopId, requestedBy, kind = "bulk" }: { shopId: string; requestedBy: string; kind?: "bulk" | "paginated" },
 ): Promise<SyncRun> {
   await ensureShop(db, shopId);
   let run: SyncRun;
   try {
-    run = await db.syncRun.create({ data: { shopId, kind: "paginated", status: "queued", requestedBy } });
+    run = await db.syncRun.create({ data: { shopId, kind, status: "queued", requestedBy } });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const active = await activeSyncRun(db, shopId);
@@ -68,17 +70,35 @@ export interface RunCatalogSyncOptions {
   admin: AdminGraphqlClient;
   syncRunId: string;
   pageSize?: number;
+  /** How often a bulk sync asks Shopify whether its export is ready. */
+  bulkPollMs?: number;
   /** false while the queue will retry a failure; the run then stays queued. */
   isFinalAttempt?: boolean;
   onProgress?: (progress: { processed: number; total: number | null }) => Promise<void> | void;
   onThrottle?: (waitMs: number) => void;
 }
 
+/** Cursor pagination, page by page (small shops, and the fallback). */
+async function pullPaginated(ctx: PullContext, pageSize: number): Promise<number> {
+  let processed = 0;
+  let after: string | null = null;
+  do {
+    await ctx.checkCancelled();
+    const page: z.infer<typeof catalogPageSchema> = await ctx.query(CATALOG_PAGE_QUERY, catalogPageSchema, { first: pageSize, after });
+    await upsertMirrorProducts(ctx.db, ctx.run.shopId, page.products.nodes.map(toMirrorProduct), ctx.startedAt);
+    processed += page.products.nodes.length;
+    await ctx.progress(processed);
+    after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
+  } while (after);
+  return processed;
+}
+
 /**
- * Pulls every product through the Admin API (cursor pagination) into the
- * mirror, page by page, recording progress on the SyncRun row. Idempotent: a
- * finished run is left alone, and re-running an interrupted one upserts the
- * same rows again. Products the store no longer has are removed at the end.
+ * Pulls every product into the mirror (a bulk export by default, cursor
+ * pagination for `kind: "paginated"`), recording progress on the SyncRun row.
+ * Idempotent: a finished run is left alone, and re-running an interrupted one
+ * writes the same rows again (a bulk run reuses its stored operation). Products
+ * the store no longer has are removed at the end, and the catalog is re-routed.
  */
 export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<SyncRun> {
   const { db, admin, syncRunId } = options;
@@ -98,17 +118,22 @@ export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<Sy
     await db.shop.update({ where: { id: run.shopId }, data: { name: shop.name, currencyCode: shop.currencyCode } });
     const total = (await query(CATALOG_COUNT_QUERY, countSchema)).productsCount?.count ?? null;
     await db.syncRun.update({ where: { id: run.id }, data: { total } });
-
-    let processed = 0;
-    let after: string | null = null;
-    do {
-      const page: z.infer<typeof catalogPageSchema> = await query(CATALOG_PAGE_QUERY, catalogPageSchema, { first: pageSize, after });
-      await upsertMirrorProducts(db, run.shopId, page.products.nodes.map(toMirrorProduct), startedAt);
-      processed += page.products.nodes.length;
-      await db.syncRun.update({ where: { id: run.id }, data: { processed } });
-      await options.onProgress?.({ processed, total });
-      after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
-    } while (after);
+    const ctx: PullContext = {
+      db,
+      run,
+      startedAt,
+      total,
+      query,
+      progress: async (processed) => {
+        await db.syncRun.update({ where: { id: run.id }, data: { processed } });
+        await options.onProgress?.({ processed, total });
+      },
+      checkCancelled: async () => {
+        const current = await db.syncRun.findUnique({ where: { id: run.id }, select: { status: true } });
+        if (current?.status === "cancelled") throw new SyncCancelledError();
+      },
+    };
+    const processed = run.kind === "paginated" ? await pullPaginated(ctx, pageSize) : await pullBulk(ctx, { admin, pollMs: options.bulkPollMs ?? 1000 });
 
     const removed = await removeProductsNotSyncedSince(db, run.shopId, startedAt);
     const routing = await rerouteProducts(db, run.shopId);
@@ -122,10 +147,12 @@ export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<Sy
       action: "catalog.sync.succeeded",
       subjectType: "SyncRun",
       subjectId: run.id,
-      data: { processed, removed, tiers: routing.counts, seconds: (Date.now() - startedAt.getTime()) / 1000 },
+      data: { kind: run.kind, processed, removed, tiers: routing.counts, seconds: (Date.now() - startedAt.getTime()) / 1000 },
     });
     return finished;
   } catch (error) {
+    // A cancelled run stays cancelled; nothing to retry.
+    if (error instanceof SyncCancelledError) return db.syncRun.findUniqueOrThrow({ where: { id: run.id } });
     const message = error instanceof Error ? error.message : String(error);
     const final = options.isFinalAttempt ?? true;
     await db.syncRun.update({
@@ -137,4 +164,13 @@ export async function runCatalogSync(options: RunCatalogSyncOptions): Promise<Sy
     }
     throw error;
   }
+}
+
+/** Marks the shop's running sync cancelled; the job stops at its next check and cancels Shopify's export. */
+export async function cancelCatalogSync(db: PrismaClient, shopId: string, actor: string): Promise<SyncRun | null> {
+  const active = await activeSyncRun(db, shopId);
+  if (!active) return null;
+  const cancelled = await db.syncRun.update({ where: { id: active.id }, data: { status: "cancelled", finishedAt: new Date(), error: null } });
+  await recordAuditEvent(db, { shopId, actor, action: "catalog.sync.cancelled", subjectType: "SyncRun", subjectId: active.id, data: { processed: active.processed } });
+  return cancelled;
 }

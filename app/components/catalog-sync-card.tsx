@@ -5,7 +5,7 @@ import type { SyncStatus } from "../catalog/catalog-sync-requests.server";
 
 type SyncResponse = { run: SyncStatus | null; ok?: boolean; error?: string };
 
-const STATUS_TONE = { queued: "info", running: "attention", succeeded: "success", failed: "critical" } as const;
+const STATUS_TONE = { queued: "info", running: "attention", succeeded: "success", failed: "critical", cancelled: "warning" } as const;
 
 export function syncPercent(run: SyncStatus | null): number {
   if (!run) return 0;
@@ -17,8 +17,9 @@ export function syncPercent(run: SyncStatus | null): number {
 export function CatalogSyncCard({ initialRun }: { initialRun: SyncStatus | null }) {
   const poll = useFetcher<SyncResponse>();
   const start = useFetcher<SyncResponse>();
+  const cancel = useFetcher<SyncResponse>();
   const revalidator = useRevalidator();
-  const run = start.data?.run ?? null;
+  const run = cancel.data?.run ?? start.data?.run ?? null;
   const latest = (poll.data?.run?.createdAt ?? "") >= (run?.createdAt ?? "") ? (poll.data?.run ?? run) : run;
   const current = latest ?? initialRun;
   const active = current?.active ?? false;
@@ -55,7 +56,9 @@ export function CatalogSyncCard({ initialRun }: { initialRun: SyncStatus | null 
           <BlockStack gap="100">
             <ProgressBar animated={active} progress={percent} tone={current.status === "succeeded" ? "success" : "highlight"} size="small" ariaLabelledBy="sync-progress-label" />
             <Text as="p" id="sync-progress-label" variant="bodySm">
-              {current.processed} of {current.total ?? "…"} products ({percent}%)
+              {current.active && current.kind === "bulk" && current.processed === 0
+                ? `Shopify is preparing the export of ${current.total ?? "…"} products…`
+                : `${current.processed} of ${current.total ?? "…"} products (${percent}%)`}
             </Text>
           </BlockStack>
         ) : null}
@@ -71,11 +74,22 @@ export function CatalogSyncCard({ initialRun }: { initialRun: SyncStatus | null 
             </Text>
           </div>
         ) : null}
-        <start.Form method="post" action="/api/catalog-sync">
-          <Button submit variant="primary" loading={start.state !== "idle"} disabled={active}>
-            {active ? "Sync in progress" : "Sync catalog"}
-          </Button>
-        </start.Form>
+        <InlineStack gap="200">
+          <start.Form method="post" action="/api/catalog-sync">
+            <input type="hidden" name="intent" value="start" />
+            <Button submit variant="primary" loading={start.state !== "idle"} disabled={active}>
+              {active ? "Sync in progress" : "Sync catalog"}
+            </Button>
+          </start.Form>
+          {active ? (
+            <cancel.Form method="post" action="/api/catalog-sync">
+              <input type="hidden" name="intent" value="cancel" />
+              <Button submit tone="critical" loading={cancel.state !== "idle"}>
+                Cancel sync
+              </Button>
+            </cancel.Form>
+          ) : null}
+        </InlineStack>
       </BlockStack>
     </Card>
   );

@@ -1,5 +1,6 @@
 import type { Job } from "bullmq";
 import { runCatalogSync } from "../../app/catalog/catalog-sync.server";
+import { env } from "../../app/config/env";
 import prisma from "../../app/db.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { catalogSyncQueue, parseJobPayload } from "../queues";
@@ -11,6 +12,7 @@ export async function processCatalogSync(job: Job): Promise<{ processed: number 
     db: prisma,
     admin,
     syncRunId,
+    bulkPollMs: env().BULK_POLL_MS,
     isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
     onProgress: (progress) => job.updateProgress(progress),
     onThrottle: (waitMs) => job.log(`Throttled by the Admin API; waiting ${waitMs} ms`),

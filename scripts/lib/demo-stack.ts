@@ -135,6 +135,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: options.queuePrefix ?? "shotlane-demo",
+      BULK_POLL_MS: "250",
       HOST: "127.0.0.1",
       PORT: String(appPort),
     };

@@ -2,6 +2,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
 import { startCatalogSync } from "../../app/catalog/catalog-sync-requests.server";
+import { cancelCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { env } from "../../app/config/env";
 import { workerConnection } from "../../jobs/connection";
 import { catalogSyncQueue, closeQueues } from "../../jobs/queues";
@@ -9,6 +10,8 @@ import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 
 type Emulator = Awaited<ReturnType<typeof startTestStore>>;
+
+const syncQueue = () => new Queue(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
 
 async function waitForRun(id: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -35,7 +38,7 @@ describe("catalog sync job (real Redis, emulator over HTTP)", () => {
     await emulator.close();
   });
 
-  it("fills the mirror with every product of the store, with tags, collections, variants and media", async () => {
+  it("fills the mirror from a bulk export with every product, its tags, collections, variants and media", async () => {
     const started = await startCatalogSync(TEST_SHOP, "user:test");
     expect(started.ok).toBe(true);
     if (!started.ok) return;
@@ -67,11 +70,18 @@ describe("catalog sync job (real Redis, emulator over HTTP)", () => {
     expect(mirrored.variants.length).toBe(data.product.variantsCount.count);
     expect(mirrored.media.length).toBeGreaterThan(0);
 
+    expect(run.kind).toBe("bulk");
+    expect(run.bulkOperationId).toMatch(/^gid:\/\/shopify\/BulkOperation\/\d+$/);
+    // Image columns come from media lines that follow their product in the export.
+    expect(await prisma.product.count({ where: { shopId: TEST_SHOP, imageCount: 1, featuredImageUrl: { startsWith: emulator.url } } })).toBe(500);
+    // Routing ran on the fresh catalog: every product has a tier.
+    expect(await prisma.product.count({ where: { shopId: TEST_SHOP, tier: null } })).toBe(0);
+
     const audit = await prisma.auditEvent.findMany({ where: { shopId: TEST_SHOP, subjectId: run.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["catalog.sync.requested", "catalog.sync.succeeded"]);
   });
 
-  it("waits out THROTTLED answers and finishes instead of failing", async () => {
+  it("pages through the catalog (paginated sync) and waits out THROTTLED answers instead of failing", async () => {
     // Empty the shop's bucket: the first queries are answered THROTTLED.
     const drained = await fetch(`${emulator.url}/emulator/shops/${TEST_SHOP}/throttle`, {
       method: "POST",
@@ -80,22 +90,66 @@ describe("catalog sync job (real Redis, emulator over HTTP)", () => {
     });
     expect(drained.ok).toBe(true);
 
-    const started = await startCatalogSync(TEST_SHOP, "user:test");
+    const started = await startCatalogSync(TEST_SHOP, "user:test", "paginated");
     expect(started.ok).toBe(true);
     if (!started.ok) return;
     const run = await waitForRun(started.run.id);
     expect(run.status).toBe("succeeded");
     expect(run.processed).toBe(500);
+    expect(await prisma.product.count({ where: { shopId: TEST_SHOP } })).toBe(500);
 
-    const queue = new Queue(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
+    const queue = syncQueue();
     const { logs } = await queue.getJobLogs(`catalog-sync-${run.id}`);
     await queue.close();
     expect(logs.some((line) => line.startsWith("Throttled by the Admin API; waiting"))).toBe(true);
   });
 
+  it("reports a failed bulk operation on the run instead of ignoring it", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    emulator.admin.failNextBulkOperation(TEST_SHOP);
+    // One attempt only, so the failure is final and visible at once.
+    const started = await startCatalogSync(TEST_SHOP, "user:test");
+    if (!started.ok) throw new Error(started.error);
+    const queue = syncQueue();
+    const deadline = Date.now() + 60_000;
+    let run = await prisma.syncRun.findUniqueOrThrow({ where: { id: started.run.id } });
+    while (!(run.error ?? "").includes("bulk export failed") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run = await prisma.syncRun.findUniqueOrThrow({ where: { id: started.run.id } });
+    }
+    expect(run.error).toMatch(/Shopify's bulk export failed \(INTERNAL_SERVER_ERROR\)/);
+    await cancelCatalogSync(prisma, TEST_SHOP, "user:test");
+    await queue.close();
+    logged.mockRestore();
+  });
+
+  it("cancels a running sync: the run stays cancelled and a new sync can start at once", async () => {
+    const started = await startCatalogSync(TEST_SHOP, "user:test");
+    if (!started.ok) throw new Error(started.error);
+    // Cancel as soon as the bulk operation exists.
+    let run = await prisma.syncRun.findUniqueOrThrow({ where: { id: started.run.id } });
+    for (let i = 0; i < 400 && !run.bulkOperationId; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      run = await prisma.syncRun.findUniqueOrThrow({ where: { id: started.run.id } });
+    }
+    const cancelled = await cancelCatalogSync(prisma, TEST_SHOP, "user:test");
+    expect(cancelled?.status).toBe("cancelled");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await prisma.syncRun.findUniqueOrThrow({ where: { id: started.run.id } })).status).toBe("cancelled");
+    expect((await prisma.auditEvent.findMany({ where: { subjectId: started.run.id } })).map((a) => a.action)).toEqual(["catalog.sync.requested", "catalog.sync.cancelled"]);
+    const queue = syncQueue();
+    const job = await queue.getJob(`catalog-sync-${started.run.id}`);
+    expect(await job?.getState()).toBe("completed");
+    await queue.close();
+    // A new sync may start right away.
+    const next = await startCatalogSync(TEST_SHOP, "user:test");
+    expect(next.ok).toBe(true);
+    if (next.ok) await waitForRun(next.run.id);
+  });
+
   it("rejects a malformed job payload without retrying it", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const queue = new Queue(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
+    const queue = syncQueue();
     const events = new QueueEvents(catalogSyncQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
     await events.waitUntilReady();
     const job = await queue.add(catalogSyncQueue.name, { shopId: "not a shop", syncRunId: "" }, { attempts: 3 });

@@ -17,4 +17,5 @@ Object.assign(process.env, {
   SCOPES: "read_products",
   QUEUE_PREFIX: `test-${id}`,
   SHOTLANE_DEMO: "0",
+  BULK_POLL_MS: "50",
 });
