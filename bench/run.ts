@@ -28,6 +28,7 @@ Object.assign(process.env, {
 const benches: [string, () => Promise<void>][] = [
   ["routing", async () => (await import("./routing.bench")).benchRouting()],
   ["catalog", async () => (await import("./catalog.bench")).benchCatalog()],
+  ["bulk-sync", async () => (await import("./bulk-sync.bench")).benchBulkSync(template)],
 ];
 const wanted = process.argv.slice(2);
 try {

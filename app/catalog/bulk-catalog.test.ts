@@ -68,3 +68,30 @@ describe("BulkCatalogBatcher", () => {
     expect(() => run([JSON.stringify({ id: "gid://shopify/Product/1", title: 5 })], 10)).toThrow(/line 1 could not be read/);
   });
 });
+
+describe("jsonlLines", () => {
+  it("splits a streamed body into lines across chunk boundaries, including a last line without a newline", async () => {
+    const { jsonlLines } = await import("./bulk-sync.server");
+    const encoder = new TextEncoder();
+    const chunks = ['{"a":1}\n{"b":', '2}\r\n\n{"c":"é', '"}'];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    const lines: string[] = [];
+    for await (const line of jsonlLines(body)) lines.push(line);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}', "", '{"c":"é"}']);
+  });
+});
+
+describe("chunkSizes", () => {
+  it("splits any row count into a few fixed statement sizes that add up to it", async () => {
+    const { chunkSizes } = await import("./bulk-writer.server");
+    expect(chunkSizes(500)).toEqual([256, 64, 64, 64, 16, 16, 16, 4]);
+    expect(chunkSizes(3)).toEqual([1, 1, 1]);
+    expect(chunkSizes(0)).toEqual([]);
+    for (const n of [1, 7, 255, 257, 3499]) expect(chunkSizes(n).reduce((a, b) => a + b, 0)).toBe(n);
+  });
+});

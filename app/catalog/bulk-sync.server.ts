@@ -1,5 +1,3 @@
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
 import { z } from "zod";
 import { adminQuery, AdminApiError, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { BulkCatalogBatcher } from "./bulk-catalog";
@@ -64,22 +62,35 @@ export async function pullBulk(ctx: PullContext, { admin, pollMs }: { admin: Adm
 
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new AdminApiError(`Downloading the bulk export failed with HTTP ${response.status}`);
-  const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
   const batcher = new BulkCatalogBatcher(500);
   const write = async (batch: ReturnType<BulkCatalogBatcher["finish"]>) => {
     await writeBulkBatch(ctx.db, ctx.run.shopId, batch, ctx.startedAt);
     await ctx.progress(batcher.productCount);
     await ctx.checkCancelled();
   };
-  try {
-    for await (const line of lines) {
-      const batch = batcher.add(line);
-      if (batch) await write(batch);
-    }
-    await write(batcher.finish());
-  } finally {
-    lines.close();
+  for await (const line of jsonlLines(response.body)) {
+    const batch = batcher.add(line);
+    if (batch) await write(batch);
   }
+  await write(batcher.finish());
   await refreshImageColumns(ctx.db, ctx.run.shopId);
   return batcher.productCount;
+}
+
+/**
+ * The lines of a streamed body. The next chunk is read only when the caller has
+ * handled every line of this one, so a slow database write slows the download
+ * instead of queueing the whole file in memory (readline would queue it).
+ */
+export async function* jsonlLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    const lines = text.split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) yield line.endsWith("\r") ? line.slice(0, -1) : line;
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield rest;
 }

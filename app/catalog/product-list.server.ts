@@ -78,10 +78,11 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
 
 /** The values the filters offer, from the mirror. */
 export async function productListFacets(db: PrismaClient, shopId: string): Promise<ProductListFacets> {
+  // GROUP BY runs in SQLite; Prisma's `distinct` would fetch every row and dedupe in JavaScript.
   const [types, vendors, tags, collections] = await Promise.all([
-    db.product.findMany({ where: { shopId }, distinct: ["productType"], select: { productType: true }, orderBy: { productType: "asc" } }),
-    db.product.findMany({ where: { shopId }, distinct: ["vendor"], select: { vendor: true }, orderBy: { vendor: "asc" } }),
-    db.productTag.findMany({ where: { shopId }, distinct: ["tag"], select: { tag: true }, orderBy: { tag: "asc" } }),
+    db.product.groupBy({ by: ["productType"], where: { shopId }, orderBy: { productType: "asc" } }),
+    db.product.groupBy({ by: ["vendor"], where: { shopId }, orderBy: { vendor: "asc" } }),
+    db.productTag.groupBy({ by: ["tag"], where: { shopId }, orderBy: { tag: "asc" } }),
     db.collection.findMany({ where: { shopId }, select: { id: true, title: true }, orderBy: { title: "asc" } }),
   ]);
   return {

@@ -68,6 +68,11 @@ describe("catalog sync job (real Redis, emulator over HTTP)", () => {
     expect(mirrored.vendor).toBe(data.product.vendor);
     expect(mirrored.tags.map((t) => t.tag).sort()).toEqual([...data.product.tags].sort());
     expect(mirrored.variants.length).toBe(data.product.variantsCount.count);
+    // Columns written by the bulk writer's raw SQL read back with their Prisma types.
+    expect(mirrored.shopifyUpdatedAt).toBeInstanceOf(Date);
+    expect(Number.isNaN(mirrored.shopifyUpdatedAt.getTime())).toBe(false);
+    expect(typeof mirrored.variants[0].options).toBe("object");
+    expect(Object.keys(mirrored.variants[0].options as object)).toEqual(["Color", "Size"]);
     expect(mirrored.media.length).toBeGreaterThan(0);
 
     expect(run.kind).toBe("bulk");
