@@ -1,5 +1,5 @@
-import { useNavigate, useNavigation } from "@remix-run/react";
-import { Badge, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, type FilterInterface } from "@shopify/polaris";
+import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
+import { Badge, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, useIndexResourceState, type FilterInterface } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { ProductListFacets, ProductListPage } from "../catalog/product-list.server";
 import type { ProductListQuery } from "../catalog/product-list-query";
@@ -21,6 +21,12 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [searchText, setSearchText] = useState(query.q ?? "");
+  const pin = useFetcher<{ ok: boolean; pinned?: number; error?: string }>();
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(page.items);
+  const pinSelected = (tier: "1" | "2" | "3" | "none") => {
+    pin.submit({ tier, productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/products/pin" });
+    clearSelection();
+  };
 
   const go = (changes: Partial<ProductListQuery>) => navigate(`/app${productListSearch({ ...query, page: 1, ...changes })}`, { preventScrollReset: true });
 
@@ -69,7 +75,7 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
     }));
 
   const rows = page.items.map((product, index) => (
-    <IndexTable.Row id={product.id} key={product.id} position={index}>
+    <IndexTable.Row id={product.id} key={product.id} position={index} selected={selectedResources.includes(product.id)}>
       <IndexTable.Cell>
         <InlineStack gap="300" blockAlign="center" wrap={false}>
           {product.featuredImageUrl ? (
@@ -110,6 +116,13 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
 
   return (
     <Card padding="0">
+      {pin.data && !pin.data.ok ? (
+        <div role="alert" style={{ padding: "12px 16px" }}>
+          <Text as="p" tone="critical">
+            {pin.data.error}
+          </Text>
+        </div>
+      ) : null}
       <Filters
         queryValue={searchText}
         queryPlaceholder="Search title, handle or SKU"
@@ -126,7 +139,14 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
       <IndexTable
         resourceName={{ singular: "product", plural: "products" }}
         itemCount={page.items.length}
-        selectable={false}
+        selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+        onSelectionChange={handleSelectionChange}
+        promotedBulkActions={[
+          { content: "Pin to tier 1", onAction: () => pinSelected("1") },
+          { content: "Pin to tier 2", onAction: () => pinSelected("2") },
+          { content: "Pin to tier 3", onAction: () => pinSelected("3") },
+        ]}
+        bulkActions={[{ content: "Remove pin (follow the rules)", onAction: () => pinSelected("none") }]}
         loading={navigation.state === "loading"}
         headings={[
           { title: "Product" },

@@ -2,7 +2,8 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { productListFacets } from "../catalog/product-list.server";
 import { parseRulesForm } from "./rule-schema";
-import { loadRules, previewRules, saveRules, tierCounts, type RoutingPreview, type TierCounts } from "./routing.server";
+import { parsePinForm } from "./pin-form";
+import { loadRules, pinProducts, previewRules, saveRules, tierCounts, type RoutingPreview, type TierCounts } from "./routing.server";
 
 /** The routing page: saved rules, default tier, counts per tier and the values the condition pickers offer. */
 export async function loadRoutingPage(shopId: string) {
@@ -37,4 +38,12 @@ export async function submitRoutingForm(shopId: string, form: FormData, actor: s
   if (intent === "preview") return { intent, ok: true, preview: await previewRules(prisma, shopId, parsed.rules, parsed.defaultTier) };
   const saved = await saveRules(prisma, shopId, parsed.rules, parsed.defaultTier, actor);
   return { intent, ok: true, ...saved };
+}
+
+/** Pins the selected products to a tier (or removes their pins), from the product list's bulk action. */
+export async function pinSelection(shopId: string, form: Record<string, unknown>, actor: string) {
+  const parsed = parsePinForm(form);
+  if (!parsed.ok) return parsed;
+  const pinned = await pinProducts(prisma, shopId, parsed.productIds, parsed.tier, actor);
+  return { ok: true as const, pinned, tier: parsed.tier };
 }

@@ -33,7 +33,7 @@ describe("demo catalog and tier routing in Chromium", () => {
     expect(await page.locator("tbody tr").count()).toBe(50);
 
     // Search narrows the list on the server.
-    const firstTitle = (await page.locator("tbody tr").first().locator("td").first().innerText()).trim();
+    const firstTitle = (await page.locator("tbody tr").first().locator("td").nth(1).innerText()).trim();
     await page.getByPlaceholder("Search title, handle or SKU").fill(firstTitle);
     await page.waitForURL((url) => url.searchParams.get("q") === firstTitle);
     await expect(page.locator("tbody tr").first().innerText()).resolves.toContain(firstTitle);
@@ -41,7 +41,7 @@ describe("demo catalog and tier routing in Chromium", () => {
     // A type filter applied through the address is shown as a removable filter.
     await page.goto(`${stack.appUrl}/app?type=Dresses`);
     const rows = page.locator("tbody tr");
-    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[2]?.textContent?.trim()));
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[3]?.textContent?.trim()));
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(["Dresses"]));
     await page.getByText("Product type: Dresses").waitFor();
@@ -87,5 +87,14 @@ describe("demo catalog and tier routing in Chromium", () => {
     await page.goto(`${stack.appUrl}/app?tier=1`);
     await page.getByText(new RegExp(`· ${inPremium} products`)).waitFor();
     await page.getByText("rule: Premium to the studio").first().waitFor();
+
+    // Pin one of them to tier 3 by hand: it leaves tier 1 and shows as pinned.
+    const pinnedTitle = (await page.locator("tbody tr").first().locator("td").nth(1).innerText()).trim();
+    await page.locator("tbody tr").first().locator("td").first().locator("input[type=checkbox]").check({ force: true });
+    await page.getByRole("button", { name: "Pin to tier 3" }).click();
+    await page.getByText(new RegExp(`· ${inPremium - 1} products`)).waitFor();
+    await page.goto(`${stack.appUrl}/app?tier=3&q=${encodeURIComponent(pinnedTitle)}`);
+    await page.locator("tbody tr", { hasText: pinnedTitle }).getByText("pinned by hand").first().waitFor();
+    await page.screenshot({ path: screenshotPath("pinned-product") });
   });
 });
