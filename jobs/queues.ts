@@ -26,7 +26,16 @@ export const catalogProductQueue: QueueDefinition<{ shopId: string; productId: s
   jobOptions: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, ...retained },
 };
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue] as const;
+export const catalogReconcileQueue: QueueDefinition<Record<string, never>> = {
+  name: "catalog-reconcile",
+  payload: z.object({}).strict(),
+  jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, ...retained },
+};
+
+/** Nightly at 03:17 UTC (off the hour, when Shopify's own traffic peaks). */
+export const RECONCILE_SCHEDULE = "17 3 * * *";
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

@@ -1,5 +1,5 @@
 import { closeQueues } from "./queues";
-import { startWorkers, stopWorkers } from "./workers";
+import { scheduleRecurringJobs, startWorkers, stopWorkers } from "./workers";
 import { env } from "../app/config/env";
 import { prepareDatabase } from "../app/db.server";
 
@@ -7,6 +7,7 @@ import { prepareDatabase } from "../app/db.server";
 env();
 await prepareDatabase();
 const workers = startWorkers();
+await scheduleRecurringJobs();
 console.info(`Shotlane worker started: ${workers.map((w) => w.name).join(", ")}`);
 
 let stopping = false;

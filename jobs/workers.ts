@@ -2,15 +2,22 @@ import { Worker, type Job } from "bullmq";
 import { env } from "../app/config/env";
 import { workerConnection } from "./connection";
 import { processCatalogProduct } from "./processors/catalog-product";
+import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
-import { catalogProductQueue, catalogSyncQueue, type QueueDefinition } from "./queues";
+import { catalogProductQueue, catalogReconcileQueue, catalogSyncQueue, getQueue, RECONCILE_SCHEDULE, type QueueDefinition } from "./queues";
 
 type Processor = (job: Job) => Promise<unknown>;
 
 const PROCESSORS: [QueueDefinition<never>, Processor, number][] = [
   [catalogSyncQueue as QueueDefinition<never>, processCatalogSync, 2],
   [catalogProductQueue as QueueDefinition<never>, processCatalogProduct, 4],
+  [catalogReconcileQueue as QueueDefinition<never>, processCatalogReconcile, 1],
 ];
+
+/** Registers the recurring jobs; idempotent, so every worker start may call it. */
+export async function scheduleRecurringJobs(): Promise<void> {
+  await getQueue(catalogReconcileQueue).upsertJobScheduler("catalog-reconcile-nightly", { pattern: RECONCILE_SCHEDULE, tz: "UTC" }, { name: catalogReconcileQueue.name, data: {} });
+}
 
 /** Starts one BullMQ worker per queue, each with an error listener. */
 export function startWorkers(log: Pick<Console, "error" | "info"> = console): Worker[] {
