@@ -17,6 +17,8 @@ export const productListQuerySchema = z.object({
   tag: optionalText,
   collection: optionalText,
   tier: z.enum(["1", "2", "3", "unrouted"], { error: "must be 1, 2, 3 or unrouted" }).optional(),
+  lane: z.enum(["studio", "hybrid", "ai"], { error: "must be studio, hybrid or ai" }).optional(),
+  gap: z.enum(["on-model", "video", "packshot"], { error: "must be on-model, video or packshot" }).optional(),
   page: z.coerce.number({ error: "must be a page number" }).int("must be a whole number").min(1, "must be 1 or more").max(100_000).default(1),
   pageSize: z.coerce
     .number()

@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { DEFAULT_PLANS, laneOf, planNeeds, type PlanItem } from "../production/production-plan";
+import type { Tier } from "../routing/tier-rules";
 import type { MirrorProduct } from "./product-mirror";
 import type { ProductListQuery } from "./product-list-query";
 
@@ -23,8 +25,18 @@ export interface ProductListPage {
   pageSize: number;
 }
 
-export function productListWhere(shopId: string, query: ProductListQuery): Prisma.ProductWhereInput {
+/**
+ * Lane and gap filters are about tiers: a product is in the hybrid lane, or
+ * needs video, because its tier's production plan says so.
+ */
+export function planTierFilter(query: ProductListQuery, plans: Record<Tier, PlanItem[]>): Tier[] | undefined {
+  if (!query.lane && !query.gap) return undefined;
+  return ([1, 2, 3] as const).filter((tier) => (!query.lane || laneOf(plans[tier]) === query.lane) && (!query.gap || planNeeds(plans[tier], query.gap)));
+}
+
+export function productListWhere(shopId: string, query: ProductListQuery, planTiers?: Tier[]): Prisma.ProductWhereInput {
   return {
+    ...(planTiers ? { AND: [{ tier: { in: planTiers } }] } : {}),
     shopId,
     ...(query.q ? { OR: [{ title: { contains: query.q } }, { handle: { contains: query.q } }, { variants: { some: { sku: { contains: query.q } } } }] } : {}),
     ...(query.type ? { productType: query.type } : {}),
@@ -36,8 +48,8 @@ export function productListWhere(shopId: string, query: ProductListQuery): Prism
 }
 
 /** One page of the mirror, filtered and searched in the database (never in memory). */
-export async function listProducts(db: PrismaClient, shopId: string, query: ProductListQuery): Promise<ProductListPage> {
-  const where = productListWhere(shopId, query);
+export async function listProducts(db: PrismaClient, shopId: string, query: ProductListQuery, plans: Record<Tier, PlanItem[]> = DEFAULT_PLANS): Promise<ProductListPage> {
+  const where = productListWhere(shopId, query, planTierFilter(query, plans));
   const [total, rows] = await Promise.all([
     db.product.count({ where }),
     db.product.findMany({

@@ -6,18 +6,20 @@ import type { ProductListQuery } from "../catalog/product-list-query";
 import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
 
-type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier";
+type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier" | "lane" | "gap";
+type PlanSummary = { lane: string; studio: number; ai: number };
 
 interface Props {
   page: ProductListPage;
   facets: ProductListFacets;
   query: ProductListQuery;
   ruleNames: Record<string, string>;
+  plans: Record<number, PlanSummary>;
 }
 
 const STATUS_TONE: Record<string, "success" | "info" | undefined> = { ACTIVE: "success", DRAFT: "info" };
 
-export function ProductListCard({ page, facets, query, ruleNames }: Props) {
+export function ProductListCard({ page, facets, query, ruleNames, plans }: Props) {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [searchText, setSearchText] = useState(query.q ?? "");
@@ -64,9 +66,19 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
       { label: "Tier 3 (AI)", value: "3" },
       { label: "Not routed yet", value: "unrouted" },
     ]),
+    choice("lane", "Lane", [
+      { label: "Studio", value: "studio" },
+      { label: "Hybrid", value: "hybrid" },
+      { label: "AI", value: "ai" },
+    ]),
+    choice("gap", "Plan needs", [
+      { label: "Needs on-model images", value: "on-model" },
+      { label: "Needs video", value: "video" },
+      { label: "Needs a packshot", value: "packshot" },
+    ]),
   ];
   const collectionTitle = (id: string) => facets.collections.find((c) => c.id === id)?.title ?? id;
-  const appliedFilters = (["type", "vendor", "tag", "collection", "tier"] as const)
+  const appliedFilters = (["type", "vendor", "tag", "collection", "tier", "lane", "gap"] as const)
     .filter((key) => query[key])
     .map((key) => ({
       key,
@@ -90,6 +102,9 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
       </IndexTable.Cell>
       <IndexTable.Cell>
         <TierCell tier={product.tier} source={product.tierSource} ruleName={product.tierRuleId ? ruleNames[product.tierRuleId] : undefined} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <PlanCell plan={product.tier ? plans[product.tier] : undefined} />
       </IndexTable.Cell>
       <IndexTable.Cell>{product.productType}</IndexTable.Cell>
       <IndexTable.Cell>{product.vendor}</IndexTable.Cell>
@@ -151,6 +166,7 @@ export function ProductListCard({ page, facets, query, ruleNames }: Props) {
         headings={[
           { title: "Product" },
           { title: "Tier" },
+          { title: "Plan" },
           { title: "Type" },
           { title: "Vendor" },
           { title: "Status" },
@@ -190,5 +206,18 @@ function TierCell({ tier, source, ruleName }: { tier: number | null; source: str
         {why}
       </Text>
     </InlineStack>
+  );
+}
+
+const LANE_LABEL: Record<string, string> = { studio: "Studio", hybrid: "Hybrid", ai: "AI" };
+
+/** The lane and what the tier's plan still asks for (no asset has been produced yet, so all of it). */
+function PlanCell({ plan }: { plan?: PlanSummary }) {
+  if (!plan) return <Text as="span" tone="subdued">—</Text>;
+  const parts = [plan.studio ? `${plan.studio} studio` : null, plan.ai ? `${plan.ai} AI` : null].filter(Boolean).join(", ");
+  return (
+    <Text as="span" variant="bodySm">
+      {LANE_LABEL[plan.lane] ?? plan.lane} lane · needs {parts}
+    </Text>
   );
 }

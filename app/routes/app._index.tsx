@@ -16,7 +16,10 @@ export default function CatalogHome() {
   const data = useLoaderData<typeof loader>();
   const queryErrors = Object.values(data.queryErrors);
   return (
-    <Page fullWidth title="Catalog" subtitle={data.shop.name ?? data.shop.domain} secondaryActions={[{ content: "Tier routing", url: "/app/routing" }]}>
+    <Page fullWidth title="Catalog" subtitle={data.shop.name ?? data.shop.domain} secondaryActions={[
+        { content: "Tier routing", url: "/app/routing" },
+        { content: "Production plans", url: "/app/plans" },
+      ]}>
       <BlockStack gap="400">
         {data.demo ? (
           <Banner tone="info" title="Demo mode">
@@ -36,7 +39,7 @@ export default function CatalogHome() {
           <ShopSummaryCard shop={data.shop} />
           <CatalogSyncCard initialRun={data.sync} />
         </InlineGrid>
-        <ProductListCard page={data.page} facets={data.facets} query={data.query} ruleNames={data.ruleNames} />
+        <ProductListCard page={data.page} facets={data.facets} query={data.query} ruleNames={data.ruleNames} plans={data.plans} />
       </BlockStack>
     </Page>
   );

@@ -25,6 +25,7 @@ export default function AppLayout() {
             Catalog
           </Link>
           <Link to="/app/routing">Tier routing</Link>
+          <Link to="/app/plans">Production plans</Link>
         </NavMenu>
       )}
       <Outlet />

@@ -41,7 +41,7 @@ describe("demo catalog and tier routing in Chromium", () => {
     // A type filter applied through the address is shown as a removable filter.
     await page.goto(`${stack.appUrl}/app?type=Dresses`);
     const rows = page.locator("tbody tr");
-    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[3]?.textContent?.trim()));
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[4]?.textContent?.trim()));
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(["Dresses"]));
     await page.getByText("Product type: Dresses").waitFor();
@@ -96,5 +96,23 @@ describe("demo catalog and tier routing in Chromium", () => {
     await page.goto(`${stack.appUrl}/app?tier=3&q=${encodeURIComponent(pinnedTitle)}`);
     await page.locator("tbody tr", { hasText: pinnedTitle }).getByText("pinned by hand").first().waitFor();
     await page.screenshot({ path: screenshotPath("pinned-product") });
+  });
+
+  it("edits the production plans; lane and gap filters follow them", async () => {
+    const shop = stack.emulator.store.shop("shotlane-demo.myshopify.com")!;
+    const premium = [...shop.collections.values()].find((c) => c.title === "Premium")!;
+    const tier1 = [...shop.products.values()].filter((p) => p.collectionIds.includes(premium.id)).length - 1; // one was pinned to tier 3
+    await page.goto(`${stack.appUrl}/app/plans`);
+    await page.getByRole("heading", { name: "Production plans", exact: true }).waitFor();
+    await page.getByLabel("Tier 3: Video", { exact: true }).selectOption("");
+    await page.getByRole("button", { name: "Save plans" }).click();
+    await page.getByText("Production plans saved").waitFor();
+
+    await page.goto(`${stack.appUrl}/app?gap=video`);
+    await page.getByText(new RegExp(`· ${tier1} products`)).waitFor();
+    await page.goto(`${stack.appUrl}/app?lane=ai`);
+    await page.getByText(new RegExp(`· ${500 - tier1} products`)).waitFor();
+    await page.getByText("AI lane · needs 3 AI").first().waitFor();
+    await page.screenshot({ path: screenshotPath("lane-filter") });
   });
 });
