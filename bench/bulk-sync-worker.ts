@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { copyFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, waitFor } from "../scripts/lib/net";
+import { useBenchDatabase } from "./bench-env";
 
 /**
  * One bulk-sync measurement in a fresh process, so peak RSS is this sync's
@@ -12,16 +12,7 @@ const products = Number(process.argv[2]);
 const template = process.argv[3];
 const SHOP = "bench-bulk.myshopify.com";
 const TOKEN = "shpat_bench_bulk";
-const db = `.data/bench-bulk-${process.pid}.db`;
-copyFileSync(template, db);
-Object.assign(process.env, {
-  NODE_ENV: "test",
-  DATABASE_URL: `file:./${db}`,
-  SHOPIFY_API_KEY: "bench-key",
-  SHOPIFY_API_SECRET: "bench-secret",
-  SHOPIFY_APP_URL: "https://bench.shotlane.test",
-  QUEUE_PREFIX: `bench-${process.pid}`,
-});
+const removeDatabase = useBenchDatabase(template, "bench-bulk");
 
 const port = await freePort();
 const emulator = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "emulator/main.ts"], {
@@ -68,6 +59,6 @@ try {
   await prisma.$disconnect();
 } finally {
   emulator.kill("SIGTERM");
-  for (const suffix of ["", "-wal", "-shm"]) await import("node:fs").then((fs) => fs.rmSync(`${db}${suffix}`, { force: true }));
+  removeDatabase();
 }
 process.exit(0);

@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { useBenchDatabase } from "./bench-env";
 
 /**
  * `npm run bench`: each benchmark prints its figures and its ratio against a
@@ -13,16 +14,7 @@ execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"],
   env: { ...process.env, DATABASE_URL: `file:./${template}`, CHECKPOINT_DISABLE: "1" },
   stdio: "pipe",
 });
-const db = `.data/bench-${process.pid}.db`;
-copyFileSync(template, db);
-Object.assign(process.env, {
-  NODE_ENV: "test",
-  DATABASE_URL: `file:./${db}`,
-  SHOPIFY_API_KEY: "bench-key",
-  SHOPIFY_API_SECRET: "bench-secret",
-  SHOPIFY_APP_URL: "https://bench.shotlane.test",
-  QUEUE_PREFIX: `bench-${process.pid}`,
-});
+const removeDatabase = useBenchDatabase(template, "bench");
 
 // `npm run bench -- routing` runs only the benchmarks whose name contains an argument.
 const benches: [string, () => Promise<void>][] = [
@@ -34,6 +26,6 @@ const wanted = process.argv.slice(2);
 try {
   for (const [name, run] of benches) if (wanted.length === 0 || wanted.some((w) => name.includes(w))) await run();
 } finally {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
+  removeDatabase();
 }
 process.exit(0);

@@ -13,7 +13,7 @@ const product = (n: number) =>
     tags: ["ss26", "ss26"],
     createdAt: "2026-01-01T00:00:00Z",
     updatedAt: "2026-01-02T00:00:00Z",
-    priceRangeV2: { minVariantPrice: { amount: "10.0", currencyCode: "EUR" }, maxVariantPrice: { amount: "12.5" } },
+    priceRangeV2: { minVariantPrice: { amount: "10.0", currencyCode: "EUR" }, maxVariantPrice: { amount: "12.5", currencyCode: "EUR" } },
     variantsCount: { count: 1 },
   });
 const variant = (n: number, parent: number) => JSON.stringify({ id: `gid://shopify/ProductVariant/${n}`, title: "M", sku: `S-${n}`, price: "12.50", position: 1, selectedOptions: [{ name: "Size", value: "M" }], __parentId: `gid://shopify/Product/${parent}` });

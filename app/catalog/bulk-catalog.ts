@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountToCents, type MirrorProduct } from "./product-mirror";
+import { amountToCents, productOwnFieldsSchema, type MirrorProduct } from "./product-mirror";
 
 /** A product line of the bulk export: the mirror's own columns (children arrive as their own lines). */
 export type BulkProduct = Omit<MirrorProduct, "collections" | "variants" | "media" | "imageCount" | "featuredImageUrl">;
@@ -14,20 +14,7 @@ export interface BulkBatch {
   media: BulkMedia[];
 }
 
-const productLine = z.object({
-  id: z.string().startsWith("gid://shopify/Product/"),
-  legacyResourceId: z.string(),
-  title: z.string(),
-  handle: z.string(),
-  productType: z.string(),
-  vendor: z.string(),
-  status: z.string(),
-  tags: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  priceRangeV2: z.object({ minVariantPrice: z.object({ amount: z.string(), currencyCode: z.string() }), maxVariantPrice: z.object({ amount: z.string() }) }),
-  variantsCount: z.object({ count: z.number() }).nullable(),
-});
+const productLine = productOwnFieldsSchema;
 const variantLine = z.object({
   id: z.string(),
   title: z.string(),

@@ -4,8 +4,8 @@
  * Shopify's 2026-10 schema.
  */
 
-export const PRODUCT_MIRROR_FIELDS = `#graphql
-  fragment ProductMirrorFields on Product {
+/** The product's own fields, shared by the paginated and the bulk documents (plain text, not a fragment). */
+const PRODUCT_OWN_FIELDS = `
     id
     legacyResourceId
     title
@@ -21,6 +21,11 @@ export const PRODUCT_MIRROR_FIELDS = `#graphql
       maxVariantPrice { amount currencyCode }
     }
     variantsCount { count }
+`;
+
+export const PRODUCT_MIRROR_FIELDS = `#graphql
+  fragment ProductMirrorFields on Product {
+    ${PRODUCT_OWN_FIELDS}
     mediaCount { count }
     variants(first: 20) {
       nodes { id title sku price position selectedOptions { name value } }
@@ -79,21 +84,7 @@ export const BULK_CATALOG_QUERY = `#graphql
     products {
       edges {
         node {
-          id
-          legacyResourceId
-          title
-          handle
-          productType
-          vendor
-          status
-          tags
-          createdAt
-          updatedAt
-          priceRangeV2 {
-            minVariantPrice { amount currencyCode }
-            maxVariantPrice { amount currencyCode }
-          }
-          variantsCount { count }
+          ${PRODUCT_OWN_FIELDS}
           variants {
             edges { node { id title sku price position selectedOptions { name value } } }
           }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** Shape of one product as CATALOG_PAGE_QUERY returns it (validated at the boundary). */
-export const productNodeSchema = z.object({
+/** A product's own fields (PRODUCT_OWN_FIELDS), as both sync documents return them. */
+export const productOwnFieldsSchema = z.object({
   id: z.string().startsWith("gid://shopify/Product/"),
   legacyResourceId: z.string(),
   title: z.string(),
@@ -17,6 +17,10 @@ export const productNodeSchema = z.object({
     maxVariantPrice: z.object({ amount: z.string(), currencyCode: z.string() }),
   }),
   variantsCount: z.object({ count: z.number() }).nullable(),
+});
+
+/** Shape of one product as CATALOG_PAGE_QUERY returns it (validated at the boundary). */
+export const productNodeSchema = productOwnFieldsSchema.extend({
   mediaCount: z.object({ count: z.number() }).nullable(),
   variants: z.object({
     nodes: z.array(
