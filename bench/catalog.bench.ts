@@ -5,7 +5,7 @@ import { listProducts, productListFacets } from "../app/catalog/product-list.ser
 import { productListQuerySchema } from "../app/catalog/product-list-query";
 import { unauthenticated } from "../app/shopify.server";
 import { startTestStore, TEST_SHOP } from "../test/support/emulator";
-import { measure, peakRssMb, printComparison } from "./harness";
+import { measure, printComparison } from "./harness";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 500);
 
@@ -15,17 +15,17 @@ export async function benchCatalog(): Promise<void> {
   const emulator = await startTestStore({ productCount: PRODUCTS, bucket: { maximumAvailable: 10_000, restoreRate: 1_000 } });
   try {
     const { admin } = await unauthenticated.admin(TEST_SHOP);
-    const run = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: "bench" });
+    const run = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: "bench", kind: "paginated" });
     let throttles = 0;
     const start = performance.now();
     const done = await runCatalogSync({ db: prisma, admin, syncRunId: run.id, onThrottle: () => throttles++ });
     const seconds = (performance.now() - start) / 1000;
     console.log(`\nCatalog sync (paginated, emulator over HTTP, Shopify Plus bucket 10,000 / 1,000 per s)`);
-    console.log(`  ${done.processed} products in ${seconds.toFixed(2)} s = ${(done.processed / seconds).toFixed(0)} products/s; throttled waits: ${throttles}; peak RSS ${peakRssMb().toFixed(0)} MB`);
+    console.log(`  ${done.processed} products in ${seconds.toFixed(2)} s = ${(done.processed / seconds).toFixed(0)} products/s; throttled waits: ${throttles}`);
     // The same sync with the rate limit lifted shows Shotlane's own overhead (HTTP, parsing, SQLite writes).
     emulator.admin.setBucket(TEST_SHOP, 10_000);
     emulator.store.shop(TEST_SHOP)!.bucket.restoreRate = 1_000_000;
-    const again = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: "bench" });
+    const again = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: "bench", kind: "paginated" });
     const start2 = performance.now();
     const unthrottled = await runCatalogSync({ db: prisma, admin, syncRunId: again.id });
     const seconds2 = (performance.now() - start2) / 1000;

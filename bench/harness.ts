@@ -26,7 +26,3 @@ export function printComparison(title: string, candidate: Measurement, baseline:
   console.log(`  ${baseline.name.padEnd(44)} median ${baseline.medianMs.toFixed(2).padStart(8)} ms   p95 ${baseline.p95Ms.toFixed(2).padStart(8)} ms`);
   console.log(`  ratio baseline/candidate: ${ratio.toFixed(1)}×`);
 }
-
-export function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
