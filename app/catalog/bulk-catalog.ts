@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { amountToCents, productOwnFieldsSchema, type MirrorProduct } from "./product-mirror";
+import { amountToCents, collectionNodeSchema, mediaNodeSchema, productOwnFieldsSchema, toMirrorMedia, toMirrorVariant, variantNodeSchema, type MirrorProduct } from "./product-mirror";
 
 /** A product line of the bulk export: the mirror's own columns (children arrive as their own lines). */
 export type BulkProduct = Omit<MirrorProduct, "collections" | "variants" | "media" | "imageCount" | "featuredImageUrl">;
@@ -15,24 +15,10 @@ export interface BulkBatch {
 }
 
 const productLine = productOwnFieldsSchema;
-const variantLine = z.object({
-  id: z.string(),
-  title: z.string(),
-  sku: z.string().nullable(),
-  price: z.string(),
-  position: z.number(),
-  selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })),
-  __parentId: z.string(),
-});
-const collectionLine = z.object({ id: z.string(), title: z.string(), handle: z.string(), __parentId: z.string() });
-const mediaLine = z.object({
-  id: z.string(),
-  alt: z.string().nullable(),
-  status: z.string(),
-  mediaContentType: z.string(),
-  preview: z.object({ image: z.object({ url: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable() }).nullable(),
-  __parentId: z.string(),
-});
+const parent = { __parentId: z.string() };
+const variantLine = variantNodeSchema.extend(parent);
+const collectionLine = collectionNodeSchema.extend(parent);
+const mediaLine = mediaNodeSchema.extend(parent);
 
 export class BulkLineError extends Error {
   constructor(lineNumber: number, reason: string) {
@@ -94,7 +80,7 @@ export class BulkCatalogBatcher {
       });
     } else if (kind === "ProductVariant") {
       const v = parse(variantLine, json, this.lineNumber);
-      this.batch.variants.push({ productId: v.__parentId, id: v.id, title: v.title, sku: v.sku, priceCents: amountToCents(v.price), options: Object.fromEntries(v.selectedOptions.map((o) => [o.name, o.value])), position: v.position });
+      this.batch.variants.push({ productId: v.__parentId, ...toMirrorVariant(v) });
     } else if (kind === "Collection") {
       const c = parse(collectionLine, json, this.lineNumber);
       this.batch.collections.push({ productId: c.__parentId, id: c.id, title: c.title, handle: c.handle });
@@ -102,8 +88,7 @@ export class BulkCatalogBatcher {
       const m = parse(mediaLine, json, this.lineNumber);
       const position = (this.mediaPositions.get(m.__parentId) ?? 0) + 1;
       this.mediaPositions.set(m.__parentId, position);
-      const image = m.preview?.image;
-      this.batch.media.push({ productId: m.__parentId, id: m.id, position, contentType: m.mediaContentType, status: m.status, alt: m.alt, url: image?.url ?? null, width: image?.width ?? null, height: image?.height ?? null });
+      this.batch.media.push({ productId: m.__parentId, ...toMirrorMedia(m, position) });
     } else {
       throw new BulkLineError(this.lineNumber, `unexpected object ${id || "without an id"}`);
     }

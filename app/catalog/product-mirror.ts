@@ -19,33 +19,30 @@ export const productOwnFieldsSchema = z.object({
   variantsCount: z.object({ count: z.number() }).nullable(),
 });
 
+/** A variant, collection and media node, as both sync documents return them. */
+export const variantNodeSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  sku: z.string().nullable(),
+  price: z.string(),
+  position: z.number(),
+  selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })),
+});
+export const collectionNodeSchema = z.object({ id: z.string(), title: z.string(), handle: z.string() });
+export const mediaNodeSchema = z.object({
+  id: z.string(),
+  alt: z.string().nullable(),
+  status: z.string(),
+  mediaContentType: z.string(),
+  preview: z.object({ image: z.object({ url: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable() }).nullable(),
+});
+
 /** Shape of one product as CATALOG_PAGE_QUERY returns it (validated at the boundary). */
 export const productNodeSchema = productOwnFieldsSchema.extend({
   mediaCount: z.object({ count: z.number() }).nullable(),
-  variants: z.object({
-    nodes: z.array(
-      z.object({
-        id: z.string(),
-        title: z.string(),
-        sku: z.string().nullable(),
-        price: z.string(),
-        position: z.number(),
-        selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })),
-      }),
-    ),
-  }),
-  collections: z.object({ nodes: z.array(z.object({ id: z.string(), title: z.string(), handle: z.string() })) }),
-  media: z.object({
-    nodes: z.array(
-      z.object({
-        id: z.string(),
-        alt: z.string().nullable(),
-        status: z.string(),
-        mediaContentType: z.string(),
-        preview: z.object({ image: z.object({ url: z.string(), width: z.number().nullable(), height: z.number().nullable() }).nullable() }).nullable(),
-      }),
-    ),
-  }),
+  variants: z.object({ nodes: z.array(variantNodeSchema) }),
+  collections: z.object({ nodes: z.array(collectionNodeSchema) }),
+  media: z.object({ nodes: z.array(mediaNodeSchema) }),
 });
 
 export type ProductNode = z.infer<typeof productNodeSchema>;
@@ -109,23 +106,16 @@ export function toMirrorProduct(node: ProductNode): MirrorProduct {
     shopifyUpdatedAt: new Date(node.updatedAt),
     tags: [...new Set(node.tags)],
     collections: node.collections.nodes,
-    variants: node.variants.nodes.map((v) => ({
-      id: v.id,
-      title: v.title,
-      sku: v.sku,
-      priceCents: amountToCents(v.price),
-      options: Object.fromEntries(v.selectedOptions.map((o) => [o.name, o.value])),
-      position: v.position,
-    })),
-    media: node.media.nodes.map((m, index) => ({
-      id: m.id,
-      position: index + 1,
-      contentType: m.mediaContentType,
-      status: m.status,
-      alt: m.alt,
-      url: m.preview?.image?.url ?? null,
-      width: m.preview?.image?.width ?? null,
-      height: m.preview?.image?.height ?? null,
-    })),
+    variants: node.variants.nodes.map(toMirrorVariant),
+    media: node.media.nodes.map((m, index) => toMirrorMedia(m, index + 1)),
   };
+}
+
+export function toMirrorVariant(v: z.infer<typeof variantNodeSchema>): MirrorProduct["variants"][number] {
+  return { id: v.id, title: v.title, sku: v.sku, priceCents: amountToCents(v.price), options: Object.fromEntries(v.selectedOptions.map((o) => [o.name, o.value])), position: v.position };
+}
+
+export function toMirrorMedia(m: z.infer<typeof mediaNodeSchema>, position: number): MirrorProduct["media"][number] {
+  const image = m.preview?.image;
+  return { id: m.id, position, contentType: m.mediaContentType, status: m.status, alt: m.alt, url: image?.url ?? null, width: image?.width ?? null, height: image?.height ?? null };
 }
