@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,6 +42,8 @@ export interface Emulator {
     updateProduct(shop: string, id: number, changes: Partial<Pick<ProductRecord, "title" | "tags" | "productType" | "vendor" | "status">>): ProductRecord;
     deleteProduct(shop: string, id: number): void;
     setBucket(shop: string, currentlyAvailable: number): void;
+    /** Gives the shop an expiring offline token pair, as token exchange with `expiring: true` would. */
+    issueRefreshToken(shop: string): string;
     /** Makes the shop's next bulk operation fail with INTERNAL_SERVER_ERROR (to test failure reporting). */
     failNextBulkOperation(shop: string): void;
   };
@@ -147,6 +150,11 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
       if (!shop.products.delete(id)) throw new HttpError(404, `Product ${id} does not exist in ${domain}`);
       webhooks.emit(shop, "products/delete", { id });
     },
+    issueRefreshToken(domain) {
+      const shop = requireShop(domain);
+      shop.refreshToken = `shprt_${randomUUID()}`;
+      return shop.refreshToken;
+    },
     failNextBulkOperation(domain) {
       requireShop(domain);
       failBulkFor.add(domain);
@@ -240,7 +248,8 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, domain: string, version: string) {
     const shop = requireShop(domain);
     if (version !== ADMIN_API_VERSION) throw new HttpError(404, `The emulator serves Admin API version ${ADMIN_API_VERSION} only, not ${version}`);
-    if (req.headers["x-shopify-access-token"] !== shop.accessToken) {
+    const token = String(req.headers["x-shopify-access-token"] ?? "");
+    if (token !== shop.accessToken && !shop.issuedTokens.has(token)) {
       return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
     }
     const body = z
@@ -341,6 +350,26 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     res.end(media.bytes);
   }
 
+  /**
+   * The refresh-token grant of expiring offline tokens: a valid refresh token
+   * buys a new access token and a new refresh token; the old refresh token
+   * stops working at once (rotation), so two concurrent refreshes cannot both win.
+   */
+  async function accessToken(req: http.IncomingMessage, res: http.ServerResponse, domain: string) {
+    const shop = requireShop(domain);
+    const body = z
+      .object({ client_id: z.string(), client_secret: z.string(), grant_type: z.string(), refresh_token: z.string().optional() })
+      .safeParse(JSON.parse((await readBody(req, 100_000)).toString("utf8") || "{}"));
+    if (!body.success || body.data.client_id !== options.apiKey || body.data.client_secret !== options.apiSecret) return sendJson(res, 401, { error: "invalid_client" });
+    if (body.data.grant_type !== "refresh_token") return sendJson(res, 400, { error: "unsupported_grant_type", error_description: "the emulator implements the refresh_token grant only" });
+    if (!shop.refreshToken || body.data.refresh_token !== shop.refreshToken) return sendJson(res, 400, { error: "invalid_grant", error_description: "refresh token is invalid, expired or already used" });
+    const token = `shpat_${randomUUID().replace(/-/g, "")}`;
+    shop.issuedTokens.add(token);
+    shop.refreshToken = `shprt_${randomUUID()}`;
+    shop.refreshGrants++;
+    sendJson(res, 200, { access_token: token, scope: "read_products", expires_in: 3600, refresh_token: shop.refreshToken, refresh_token_expires_in: 7_776_000 });
+  }
+
   async function bulkFile(res: http.ServerResponse, name: string) {
     const op = bulkOperations.get(Number(name.replace(/\.jsonl$/, "")));
     if (!op?.file || op.status !== "COMPLETED") throw new HttpError(404, "No such bulk operation result");
@@ -407,6 +436,7 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const handle = async () => {
       if (parts[0] === "store" && parts[2] === "admin" && parts[3] === "api" && parts[5] === "graphql.json" && req.method === "POST") return graphql(req, res, parts[1], parts[4]);
+      if (parts[0] === "store" && parts[2] === "admin" && parts[3] === "oauth" && parts[4] === "access_token" && req.method === "POST") return accessToken(req, res, parts[1]);
       if (parts[0] === "staged-uploads" && parts[1] && req.method === "POST") return stagedUpload(req, res, parts[1]);
       if (parts[0] === "cdn" && req.method === "GET") return cdn(res, parts.slice(1));
       if (parts[0] === "bulk" && req.method === "GET") return bulkFile(res, parts[1] ?? "");

@@ -43,6 +43,11 @@ export interface StagedUpload {
 export interface ShopState {
   domain: string;
   accessToken: string;
+  /** Tokens issued by refresh grants (the original one stays valid too). */
+  issuedTokens: Set<string>;
+  /** The one refresh token that works now; each refresh rotates it. */
+  refreshToken: string | null;
+  refreshGrants: number;
   name: string;
   currencyCode: string;
   bucket: BucketState;
@@ -100,6 +105,9 @@ export class EmulatorStore {
     const shop: ShopState = {
       domain: options.domain,
       accessToken: options.accessToken,
+      issuedTokens: new Set(),
+      refreshToken: null,
+      refreshGrants: 0,
       name: options.domain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
       currencyCode: "EUR",
       bucket: { ...options.bucket, currentlyAvailable: options.bucket.maximumAvailable, updatedAt: Date.now() },

@@ -1,6 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import { env } from "../app/config/env";
 import { workerConnection } from "./connection";
+import { closeShopLocks } from "./shop-lock";
 import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
@@ -37,4 +38,5 @@ export function startWorkers(log: Pick<Console, "error" | "info"> = console): Wo
 /** Lets running jobs finish, then disconnects. */
 export async function stopWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.close()));
+  await closeShopLocks();
 }

@@ -2,12 +2,12 @@ import type { Job } from "bullmq";
 import { runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { env } from "../../app/config/env";
 import prisma from "../../app/db.server";
-import { unauthenticated } from "../../app/shopify.server";
+import { offlineAdmin } from "../../app/shopify/offline-admin.server";
 import { catalogSyncQueue, parseJobPayload } from "../queues";
 
 export async function processCatalogSync(job: Job): Promise<{ processed: number }> {
   const { shopId, syncRunId } = parseJobPayload(catalogSyncQueue, job.data);
-  const { admin } = await unauthenticated.admin(shopId);
+  const { admin } = await offlineAdmin(shopId);
   const run = await runCatalogSync({
     db: prisma,
     admin,
