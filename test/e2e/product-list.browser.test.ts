@@ -115,4 +115,33 @@ describe("demo catalog and tier routing in Chromium", () => {
     await page.getByText("AI lane · needs 3 AI").first().waitFor();
     await page.screenshot({ path: screenshotPath("lane-filter") });
   });
+
+  it("mirrors a product created in the store: signed products/create webhook → queue → worker → list; a duplicate delivery changes nothing", async () => {
+    const created = await fetch(`${stack.emulatorUrl}/emulator/shops/shotlane-demo.myshopify.com/products`, {
+      method: "POST",
+      body: JSON.stringify({ title: "Webhook Linen Blazer", productType: "Outerwear", tags: ["ss26"], colors: ["Sand"], sizes: ["S", "M"] }),
+    });
+    expect(created.status).toBe(201);
+    const search = `${stack.appUrl}/app?q=${encodeURIComponent("Webhook Linen Blazer")}`;
+    await page.goto(search);
+    for (let i = 0; i < 100 && !(await page.getByText("Webhook Linen Blazer").count()); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await page.goto(search);
+    }
+    await page.getByText(/· 1 products/).waitFor();
+
+    const { deliveries } = (await (await fetch(`${stack.emulatorUrl}/emulator/shops/shotlane-demo.myshopify.com/webhook-deliveries`)).json()) as {
+      deliveries: { id: string; topic: string; attempts: { status: number | null }[] }[];
+    };
+    const delivery = deliveries.find((d) => d.topic === "products/create")!;
+    expect(delivery.attempts.map((a) => a.status)).toEqual([200]);
+    const again = await fetch(`${stack.emulatorUrl}/emulator/deliveries/${delivery.id}/redeliver`, { method: "POST" });
+    const redelivered = (await again.json()) as { attempts: { status: number | null }[] };
+    expect(redelivered.attempts.map((a) => a.status)).toEqual([200, 200]);
+    await page.goto(search);
+    await page.getByText(/· 1 products/).waitFor();
+    // New products are routed on arrival (default tier 3, as no rule matches).
+    await page.getByText("default tier").first().waitFor();
+  });
 });
+
