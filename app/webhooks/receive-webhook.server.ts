@@ -15,7 +15,17 @@ export type WebhookOutcome = string | void;
  * is released, so Shopify's retry is processed rather than skipped.
  */
 export async function receiveWebhook(request: Request, handle: (context: WebhookContext) => Promise<WebhookOutcome>): Promise<Response> {
-  const context = await authenticate.webhook(request);
+  let context: WebhookContext;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    // authenticate.webhook parses the body only once the HMAC checked out: a
+    // signed body that is not JSON would fail the same way on every retry (ADR 0005).
+    if (!(error instanceof SyntaxError)) throw error;
+    const header = (name: string) => request.headers.get(name) ?? "?";
+    console.warn(`Ignored ${header("X-Shopify-Topic")} webhook ${header("X-Shopify-Webhook-Id")} from ${header("X-Shopify-Shop-Domain")}: the body is not JSON`);
+    return new Response(null, { status: 200 });
+  }
   const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : null;
   try {
     await prisma.webhookDelivery.create({

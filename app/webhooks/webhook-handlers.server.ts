@@ -76,11 +76,16 @@ export async function handleCustomerPrivacyRequest(context: WebhookContext): Pro
   });
 }
 
-/** shop/redact (48 h after uninstall): erase everything Shotlane holds for the shop. */
+/**
+ * shop/redact (48 h after uninstall): erase everything Shotlane holds for the
+ * shop. Tables without a foreign key to Shop are deleted by name; the rest go
+ * with the Shop row's cascade.
+ */
 export async function handleShopRedact(context: WebhookContext): Promise<void> {
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop: context.shop } }),
     prisma.webhookDelivery.deleteMany({ where: { shopId: context.shop } }),
+    prisma.productionPlan.deleteMany({ where: { shopId: context.shop } }),
     prisma.shop.deleteMany({ where: { id: context.shop } }),
   ]);
 }

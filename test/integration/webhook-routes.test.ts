@@ -1,12 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { Queue } from "bullmq";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
-import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
-import { env } from "../../app/config/env";
-import { workerConnection } from "../../jobs/connection";
-import { catalogProductQueue, closeQueues } from "../../jobs/queues";
+import { closeQueues } from "../../jobs/queues";
 import { action as productsCreate } from "../../app/routes/webhooks.products.create";
 import { action as productsUpdate } from "../../app/routes/webhooks.products.update";
 import { action as productsDelete } from "../../app/routes/webhooks.products.delete";
@@ -16,169 +12,232 @@ import { action as customersDataRequest } from "../../app/routes/webhooks.custom
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { action as bulkFinish } from "../../app/routes/webhooks.bulk_operations.finish";
-import { mirrorProduct } from "../support/factories";
+import { clearDatabase, databaseSnapshot, emptyQueues, queueSnapshot, seedShopRows, shopRowCounts } from "../support/shop-rows";
 import { TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
 
+/** The shop the deliveries are for, and a bystander whose rows no delivery may touch. */
 const SHOP = "webhook-test.myshopify.com";
+const OTHER = "bystander.myshopify.com";
 type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
 
-function delivery(topic: string, payload: unknown, options: { hmac?: string; webhookId?: string } = {}) {
-  const body = JSON.stringify(payload);
-  return new Request(`${TEST_APP_URL}/webhooks/${topic}`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Hmac-Sha256": options.hmac ?? getHmac(body, TEST_API_SECRET),
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
-      "X-Shopify-Event-Id": randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-    },
-    body,
-  });
+/** The base64 HMAC-SHA256 of the raw body with the app secret, computed without Shopify's library. */
+const independentHmac = (body: string, secret = TEST_API_SECRET) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
+
+interface DeliveryOptions {
+  hmac?: string | null;
+  webhookId?: string;
+  rawBody?: string;
 }
 
-const call = (action: Action, request: Request) => action({ request, params: {}, context: {} }).catch((error: unknown) => {
-  if (error instanceof Response) return error;
-  throw error;
-});
-
-const queue = () => new Queue(catalogProductQueue.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX });
-
-/** Everything a webhook could change, to prove a rejected one changed nothing. */
-async function snapshot() {
-  const q = queue();
-  const jobs = await q.getJobCounts("waiting", "delayed", "active", "completed", "failed");
-  await q.close();
-  return {
-    jobs,
-    products: await prisma.product.count(),
-    sessions: await prisma.session.count(),
-    shops: await prisma.shop.findMany({ orderBy: { id: "asc" } }),
-    audit: await prisma.auditEvent.count(),
-    deliveries: await prisma.webhookDelivery.count(),
+/** A delivery as Shopify makes it: raw JSON body, signed, with every X-Shopify header. */
+function delivery(topic: string, payload: unknown, options: DeliveryOptions = {}) {
+  const body = options.rawBody ?? JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Shopify-Topic": topic,
+    "X-Shopify-Shop-Domain": SHOP,
+    "X-Shopify-API-Version": "2026-10",
+    "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
+    "X-Shopify-Event-Id": randomUUID(),
+    "X-Shopify-Triggered-At": new Date().toISOString(),
   };
+  const hmac = options.hmac === undefined ? getHmac(body, TEST_API_SECRET) : options.hmac;
+  if (hmac !== null) headers["X-Shopify-Hmac-Sha256"] = hmac;
+  return new Request(`${TEST_APP_URL}/webhooks/${topic}`, { method: "POST", headers, body });
 }
+
+/** Runs a route action; a Response it throws (as authenticate.webhook does) is its answer. */
+const call = (action: Action, request: Request) =>
+  action({ request, params: {}, context: {} }).catch((error: unknown) => {
+    if (error instanceof Response) return error;
+    throw error;
+  });
+
+/** The database and every queue, to prove what a delivery changed. */
+const everything = async () => ({ db: await databaseSnapshot(prisma), queues: await queueSnapshot() });
+
+/** The snapshot without the webhook-delivery ledger, which records every accepted delivery. */
+const withoutLedger = ({ db, queues }: Awaited<ReturnType<typeof everything>>) => ({ db: { ...db, WebhookDelivery: [] }, queues });
 
 const productPayload = { id: 101, admin_graphql_api_id: "gid://shopify/Product/101", title: "Linen Wrap Dress", updated_at: "2026-11-20T10:00:00Z" };
 
+const TOPICS: [string, Action, unknown][] = [
+  ["products/create", productsCreate, productPayload],
+  ["products/update", productsUpdate, productPayload],
+  ["products/delete", productsDelete, { id: 101 }],
+  ["app/uninstalled", appUninstalled, { id: 1, domain: SHOP }],
+  ["app/scopes_update", scopesUpdate, { previous: ["read_products"], current: ["read_products", "write_products"] }],
+  ["bulk_operations/finish", bulkFinish, { admin_graphql_api_id: "gid://shopify/BulkOperation/1", status: "completed" }],
+  ["customers/data_request", customersDataRequest, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" }, orders_requested: [1] }],
+  ["customers/redact", customersRedact, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" }, orders_to_redact: [1] }],
+  ["shop/redact", shopRedact, { shop_id: 1, shop_domain: SHOP }],
+];
+
 describe("webhook routes", () => {
   beforeEach(async () => {
-    await prisma.webhookDelivery.deleteMany();
-    await prisma.shop.deleteMany();
-    await prisma.session.deleteMany();
-    await prisma.shop.create({ data: { id: SHOP } });
-    await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: "shpat_x", expires: null } });
-    await upsertMirrorProducts(prisma, SHOP, [mirrorProduct({ id: 101, title: "Linen Wrap Dress" }), mirrorProduct({ id: 102, title: "Wool Coat" })]);
-    const q = queue();
-    await q.obliterate({ force: true });
-    await q.close();
+    await clearDatabase(prisma);
+    await seedShopRows(prisma, SHOP, 1);
+    await seedShopRows(prisma, OTHER, 2);
+    await emptyQueues();
   });
 
   afterAll(async () => {
     await closeQueues();
   });
 
-  it("verifies an independently computed HMAC (the same as Shopify's test helper)", () => {
+  it("the seed gives both shops a row in every table, so the checks below can see a change anywhere", async () => {
+    for (const shop of [SHOP, OTHER]) {
+      for (const [table, count] of Object.entries(await shopRowCounts(prisma, shop))) expect(count, `${table} rows of ${shop}`).toBeGreaterThan(0);
+    }
+  });
+
+  it("accepts a body signed independently of Shopify's helper (the helper computes the same HMAC)", async () => {
     const body = JSON.stringify(productPayload);
-    expect(getHmac(body, TEST_API_SECRET)).toBe(createHmac("sha256", TEST_API_SECRET).update(body).digest("base64"));
+    expect(getHmac(body, TEST_API_SECRET)).toBe(independentHmac(body));
+    const webhookId = randomUUID();
+    expect((await call(productsCreate, delivery("products/create", productPayload, { webhookId, hmac: independentHmac(body) }))).status).toBe(200);
+    expect((await queueSnapshot())["catalog-product"]).toEqual([`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101"}`]);
   });
 
   it.each([
     ["products/create", productsCreate],
     ["products/update", productsUpdate],
-  ])("%s enqueues one refresh job per webhook id, however often it is delivered", async (topic, action) => {
+  ])("%s enqueues one refresh job on the catalog-product queue per webhook id, however often it is delivered", async (topic, action) => {
+    const before = await everything();
     const webhookId = randomUUID();
-    expect((await call(action as Action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
-    expect((await call(action as Action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
-    const q = queue();
-    const jobs = await q.getJobs(["waiting", "delayed", "active"]);
-    await q.close();
-    expect(jobs.map((j) => [j.id, j.data])).toEqual([[`webhook-${webhookId}`, { shopId: SHOP, productId: "gid://shopify/Product/101" }]]);
+    expect((await call(action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
+    expect((await call(action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
+    const after = await everything();
+    expect(after.queues).toEqual({ ...before.queues, "catalog-product": [`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101"}`] });
+    // The mirror is untouched until the worker re-reads the product.
+    expect(withoutLedger(after).db).toEqual(withoutLedger(before).db);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId } })).toBe(1);
   });
 
   it("records each delivery once by webhook id, and skips a stale products/update", async () => {
     const webhookId = randomUUID();
-    await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId }));
-    await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId }));
-    expect(await prisma.webhookDelivery.findMany({ select: { webhookId: true, topic: true, outcome: true } })).toEqual([{ webhookId, topic: "PRODUCTS_UPDATE", outcome: "processed" }]);
+    await call(productsUpdate, delivery("products/update", productPayload, { webhookId }));
+    await call(productsUpdate, delivery("products/update", productPayload, { webhookId }));
+    expect(await prisma.webhookDelivery.findMany({ where: { shopId: SHOP, NOT: { webhookId: "seed-1" } }, select: { webhookId: true, topic: true, outcome: true } })).toEqual([
+      { webhookId, topic: "PRODUCTS_UPDATE", outcome: "processed" },
+    ]);
 
     // The mirror already holds a newer state than this delivery describes.
     await prisma.product.update({ where: { id: "gid://shopify/Product/101" }, data: { shopifyUpdatedAt: new Date("2026-11-21T00:00:00Z") } });
     const stale = randomUUID();
-    expect((await call(productsUpdate as Action, delivery("products/update", productPayload, { webhookId: stale }))).status).toBe(200);
+    expect((await call(productsUpdate, delivery("products/update", productPayload, { webhookId: stale }))).status).toBe(200);
     expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: stale } })).outcome).toBe("ignored: stale");
-    const q = queue();
-    expect((await q.getJobs(["waiting", "delayed", "active"])).map((j) => j.id)).toEqual([`webhook-${webhookId}`]);
-    await q.close();
+    expect((await queueSnapshot())["catalog-product"].map((job) => job.split(" ")[0])).toEqual([`webhook-${webhookId}`]);
   });
 
-  it("products/delete removes the product from the mirror", async () => {
-    expect((await call(productsDelete as Action, delivery("products/delete", { id: 101 }))).status).toBe(200);
-    expect(await prisma.product.findMany({ select: { title: true } })).toEqual([{ title: "Wool Coat" }]);
+  it("products/delete removes the product, its variants and media from the mirror, and nothing of another shop", async () => {
+    const before = await shopRowCounts(prisma, OTHER);
+    expect((await call(productsDelete, delivery("products/delete", { id: 101 }))).status).toBe(200);
+    expect(await prisma.product.findMany({ where: { shopId: SHOP }, select: { title: true } })).toEqual([{ title: "Wool Coat" }]);
+    expect(await prisma.productVariant.count({ where: { productId: "gid://shopify/Product/101" } })).toBe(0);
+    expect(await prisma.productMedia.count({ where: { productId: "gid://shopify/Product/101" } })).toBe(0);
+    // A delivery for this shop naming the other shop's product changes nothing.
+    expect((await call(productsDelete, delivery("products/delete", { id: 201 }))).status).toBe(200);
+    expect(await shopRowCounts(prisma, OTHER)).toEqual(before);
   });
 
-  it("app/uninstalled deletes the shop's sessions and marks the shop", async () => {
-    expect((await call(appUninstalled as Action, delivery("app/uninstalled", { id: 1, domain: SHOP }))).status).toBe(200);
+  it("app/uninstalled deletes the shop's sessions, marks the shop, and leaves another shop's sessions", async () => {
+    const before = await everything();
+    expect((await call(appUninstalled, delivery("app/uninstalled", { id: 1, domain: SHOP }))).status).toBe(200);
     expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await prisma.session.count({ where: { shop: OTHER } })).toBe(2);
     expect((await prisma.shop.findUniqueOrThrow({ where: { id: SHOP } })).uninstalledAt).toBeInstanceOf(Date);
+    // The catalog stays until shop/redact: a reinstall within 48 hours finds it.
+    const after = await everything();
+    expect({ ...withoutLedger(after).db, Session: [], Shop: [] }).toEqual({ ...withoutLedger(before).db, Session: [], Shop: [] });
   });
 
-  it("app/scopes_update stores the new scopes on the session", async () => {
-    expect((await call(scopesUpdate as Action, delivery("app/scopes_update", { previous: ["read_products"], current: ["read_products", "write_products"] }))).status).toBe(200);
+  it("app/scopes_update stores the new scopes on the offline session", async () => {
+    expect((await call(scopesUpdate, delivery("app/scopes_update", { previous: ["read_products"], current: ["read_products", "write_products"] }))).status).toBe(200);
     expect((await prisma.session.findUniqueOrThrow({ where: { id: `offline_${SHOP}` } })).scope).toBe("read_products,write_products");
+    expect((await prisma.session.findUniqueOrThrow({ where: { id: `offline_${OTHER}` } })).scope).toBe("read_products");
   });
 
   it.each([
     ["customers/data_request", customersDataRequest],
     ["customers/redact", customersRedact],
   ])("%s is recorded in the audit trail and changes nothing else", async (topic, action) => {
-    const before = await snapshot();
-    expect((await call(action as Action, delivery(topic, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" }, orders_requested: [1] }))).status).toBe(200);
-    const after = await snapshot();
-    expect(after.audit).toBe(before.audit + 1);
-    expect(after.deliveries).toBe(before.deliveries + 1);
-    expect({ ...after, audit: 0, deliveries: 0 }).toEqual({ ...before, audit: 0, deliveries: 0 });
-    const [event] = await prisma.auditEvent.findMany({ where: { shopId: SHOP } });
-    expect(event.action).toBe(`compliance.${topic.replace("/", "_")}`);
+    const before = await everything();
+    const webhookId = randomUUID();
+    expect((await call(action, delivery(topic, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" }, orders_requested: [1] }, { webhookId }))).status).toBe(200);
+    const after = await everything();
+    expect({ ...withoutLedger(after).db, AuditEvent: [] }).toEqual({ ...withoutLedger(before).db, AuditEvent: [] });
+    expect(after.queues).toEqual(before.queues);
+    const added = await prisma.auditEvent.findMany({ where: { shopId: SHOP, subjectType: "ComplianceRequest" } });
+    expect(added).toEqual([expect.objectContaining({ action: `compliance.${topic.replace("/", "_")}`, actor: "shopify", subjectId: webhookId })]);
+    expect(after.db.AuditEvent.length).toBe(before.db.AuditEvent.length + 1);
   });
 
-  it("shop/redact erases every row of the shop", async () => {
-    expect((await call(shopRedact as Action, delivery("shop/redact", { shop_id: 1, shop_domain: SHOP }))).status).toBe(200);
-    expect(await prisma.shop.count({ where: { id: SHOP } })).toBe(0);
-    expect(await prisma.product.count({ where: { shopId: SHOP } })).toBe(0);
-    expect(await prisma.productVariant.count()).toBe(0);
-    expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+  it("shop/redact erases every row of the shop, in every table, and nothing of another shop", async () => {
+    const other = await shopRowCounts(prisma, OTHER);
+    expect((await call(shopRedact, delivery("shop/redact", { shop_id: 1, shop_domain: SHOP }))).status).toBe(200);
+    const left = Object.entries(await shopRowCounts(prisma, SHOP)).filter(([, count]) => count > 0);
+    expect(left, "tables still holding rows of the redacted shop").toEqual([]);
+    expect(await shopRowCounts(prisma, OTHER)).toEqual(other);
   });
 
-  it("bulk_operations/finish is acknowledged", async () => {
-    expect((await call(bulkFinish as Action, delivery("bulk_operations/finish", { admin_graphql_api_id: "gid://shopify/BulkOperation/1", status: "completed" }))).status).toBe(200);
+  it("bulk_operations/finish is acknowledged and changes nothing but the delivery ledger", async () => {
+    const before = await everything();
+    expect((await call(bulkFinish, delivery("bulk_operations/finish", { admin_graphql_api_id: "gid://shopify/BulkOperation/1", status: "completed" }))).status).toBe(200);
+    expect(withoutLedger(await everything())).toEqual(withoutLedger(before));
+  });
+
+  it.each(TOPICS)("%s with a bad HMAC gets 401 and changes nothing, in the database or the queues", async (topic, action, payload) => {
+    const before = await everything();
+    const body = JSON.stringify(payload);
+    // Signed with another secret, and the right signature over a different body.
+    expect((await call(action, delivery(topic, payload, { hmac: independentHmac(body, "not-the-app-secret") }))).status).toBe(401);
+    expect((await call(action, delivery(topic, payload, { hmac: independentHmac(`${body} `) }))).status).toBe(401);
+    expect(await everything()).toEqual(before);
+  });
+
+  it("a delivery without an HMAC header is refused and changes nothing", async () => {
+    const before = await everything();
+    expect((await call(shopRedact, delivery("shop/redact", { shop_domain: SHOP }, { hmac: null }))).status).toBeGreaterThanOrEqual(400);
+    expect((await call(productsCreate, delivery("products/create", productPayload, { hmac: null }))).status).toBeGreaterThanOrEqual(400);
+    expect(await everything()).toEqual(before);
   });
 
   it.each([
-    ["products/create", productsCreate, productPayload],
-    ["products/delete", productsDelete, { id: 101 }],
-    ["app/uninstalled", appUninstalled, { id: 1 }],
-    ["shop/redact", shopRedact, { shop_domain: SHOP }],
-    ["customers/redact", customersRedact, { shop_domain: SHOP }],
-  ])("%s with a bad HMAC gets 401 and changes nothing", async (topic, action, payload) => {
-    const before = await snapshot();
-    const response = await call(action as Action, delivery(topic, payload, { hmac: createHmac("sha256", "not-the-secret").update(JSON.stringify(payload)).digest("base64") }));
-    expect(response.status).toBe(401);
-    expect(await snapshot()).toEqual(before);
+    ["products/create", productsCreate, { id: "not-a-product" }, /admin_graphql_api_id/],
+    ["products/update", productsUpdate, { admin_graphql_api_id: "gid://shopify/Product/101", updated_at: "yesterday" }, /updated_at/],
+    ["products/delete", productsDelete, { title: "no id" }, /id/],
+    ["app/scopes_update", scopesUpdate, { current: "read_products" }, /current/],
+  ])("%s with a correctly signed but malformed payload is acknowledged, logged and writes nothing", async (topic, action, payload, field) => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const before = await everything();
+      const webhookId = randomUUID();
+      expect((await call(action, delivery(topic, payload, { webhookId }))).status).toBe(200);
+      expect(withoutLedger(await everything())).toEqual(withoutLedger(before));
+      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe("ignored: malformed payload");
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(new RegExp(`Ignored malformed ${topic.replace("/", "_").toUpperCase()} webhook ${webhookId} from ${SHOP.replaceAll(".", "\\.")}`));
+      expect(String(warn.mock.calls[0][0])).toMatch(field);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
-  it("a correctly signed but malformed payload is logged, acknowledged and writes nothing", async () => {
+  it("a correctly signed body that is not JSON is acknowledged, logged and writes nothing", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const before = await snapshot();
-    expect((await call(productsCreate as Action, delivery("products/create", { id: "not-a-product" }))).status).toBe(200);
-    expect((await call(productsDelete as Action, delivery("products/delete", { title: "no id" }))).status).toBe(200);
-    expect({ ...(await snapshot()), deliveries: 0 }).toEqual({ ...before, deliveries: 0 });
-    expect((await prisma.webhookDelivery.findMany()).map((d) => d.outcome)).toEqual(["ignored: malformed payload", "ignored: malformed payload"]);
-    expect(warn).toHaveBeenCalledTimes(2);
-    expect(warn.mock.calls[0][0]).toMatch(/Ignored malformed PRODUCTS_CREATE webhook .* from webhook-test\.myshopify\.com: .*admin_graphql_api_id/s);
-    warn.mockRestore();
+    try {
+      const before = await everything();
+      const webhookId = randomUUID();
+      // Unsigned garbage is still refused before anything reads it.
+      expect((await call(productsCreate, delivery("products/create", null, { rawBody: "{not json", hmac: independentHmac("{not json", "not-the-app-secret") }))).status).toBe(401);
+      expect(warn).not.toHaveBeenCalled();
+      expect((await call(productsCreate, delivery("products/create", null, { rawBody: "{not json", webhookId }))).status).toBe(200);
+      expect(await everything()).toEqual(before);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(new RegExp(`products/create webhook ${webhookId} from ${SHOP.replaceAll(".", "\\.")}.*not JSON`));
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -25,6 +25,20 @@ export function graphqlLiteralCounts(): Map<string, number> {
   return counts;
 }
 
+/**
+ * Template literals in app/ and jobs/ that read as a GraphQL operation or
+ * fragment but lack the `#graphql` marker, so the document check would miss them.
+ */
+export function untaggedGraphqlLiterals(): { file: string; text: string }[] {
+  const found: { file: string; text: string }[] = [];
+  for (const file of [...sourceFiles("app"), ...sourceFiles("jobs")]) {
+    for (const match of readFileSync(file, "utf8").matchAll(/`\s*(?:(?:query|mutation|subscription)\b\s*\w*\s*[({]|fragment\s+\w+\s+on\s+\w+)/g)) {
+      found.push({ file, text: match[0].slice(0, 60) });
+    }
+  }
+  return found;
+}
+
 /** Every exported GraphQL document of the app: imports each file that holds one and takes its exported `#graphql` strings. */
 export async function appGraphqlDocuments(): Promise<AppDocument[]> {
   const documents: AppDocument[] = [];

@@ -1,12 +1,14 @@
 import { copyFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { TEMPLATE_DB, TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "./test-env";
+import { inject } from "vitest";
+import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, testRunFiles } from "./test-env";
 
 // Runs before each test file's imports: every file gets its own database copy
 // and its own queue prefix, so parallel files never see each other's rows or jobs.
 const id = `${process.pid}-${randomUUID().slice(0, 8)}`;
-const dbFile = `.data/test-${id}.db`;
-copyFileSync(TEMPLATE_DB, dbFile);
+const files = testRunFiles(inject("testRunId"));
+const dbFile = files.copy(id);
+copyFileSync(files.template, dbFile);
 
 Object.assign(process.env, {
   NODE_ENV: "test",

@@ -1,0 +1,102 @@
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { Queue } from "bullmq";
+import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
+import { env } from "../../app/config/env";
+import { workerConnection } from "../../jobs/connection";
+import { ALL_QUEUES } from "../../jobs/queues";
+import { mirrorProduct } from "./factories";
+
+type Model = (typeof Prisma.dmmf.datamodel.models)[number];
+type Delegate = { count(args?: { where?: object }): Promise<number>; findMany(): Promise<object[]>; deleteMany(): Promise<unknown> };
+
+const models = Prisma.dmmf.datamodel.models;
+const modelsByName = new Map(models.map((m) => [m.name, m]));
+const delegate = (db: PrismaClient, model: Model) => (db as unknown as Record<string, Delegate>)[model.name[0].toLowerCase() + model.name.slice(1)];
+
+/**
+ * How a row of `model` names its shop: its `shopId` or `shop` column, the Shop
+ * row itself, or its parent's `shopId` (a variant through its product). A new
+ * table that fits none of these fails every test that uses this, on purpose:
+ * say here how its rows belong to a shop, and make shop/redact erase them.
+ */
+function shopFilter(model: Model, shop: string): object {
+  if (model.name === "Shop") return { id: shop };
+  const scalar = model.fields.find((f) => f.kind === "scalar" && (f.name === "shopId" || f.name === "shop"));
+  if (scalar) return { [scalar.name]: shop };
+  const parent = model.fields.find((f) => f.kind === "object" && !f.isList && modelsByName.get(f.type)?.fields.some((g) => g.name === "shopId"));
+  if (parent) return { [parent.name]: { shopId: shop } };
+  throw new Error(`test/support/shop-rows.ts cannot tell which shop a ${model.name} row belongs to`);
+}
+
+/** The number of rows each table holds for the shop, for every table of the schema. */
+export async function shopRowCounts(db: PrismaClient, shop: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const model of models) counts[model.name] = await delegate(db, model).count({ where: shopFilter(model, shop) });
+  return counts;
+}
+
+const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+
+/** Every row of every table, order-independent, to prove that something changed nothing (or only what it should). */
+export async function databaseSnapshot(db: PrismaClient): Promise<Record<string, string[]>> {
+  const snapshot: Record<string, string[]> = {};
+  for (const model of models) snapshot[model.name] = (await delegate(db, model).findMany()).map(json).sort();
+  return snapshot;
+}
+
+export async function clearDatabase(db: PrismaClient): Promise<void> {
+  // Shop first: its cascades take the children, the rest have no foreign keys to it.
+  await db.shop.deleteMany();
+  for (const model of models) await delegate(db, model).deleteMany();
+}
+
+/** Opens every queue of the app under this test file's prefix, runs `use`, closes them. */
+async function withQueues<T>(use: (queues: Queue[]) => Promise<T>): Promise<T> {
+  const queues = ALL_QUEUES.map((q) => new Queue(q.name, { connection: workerConnection(env().REDIS_URL), prefix: env().QUEUE_PREFIX }));
+  try {
+    return await use(queues);
+  } finally {
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
+
+/** Every job of every queue, by queue, state and id. */
+export function queueSnapshot(): Promise<Record<string, string[]>> {
+  return withQueues(async (queues) => {
+    const snapshot: Record<string, string[]> = {};
+    for (const queue of queues) {
+      const jobs = await queue.getJobs(["waiting", "delayed", "active", "prioritized", "waiting-children", "completed", "failed"]);
+      snapshot[queue.name] = jobs.map((job) => `${job.id} ${json(job.data)}`).sort();
+    }
+    return snapshot;
+  });
+}
+
+export function emptyQueues(): Promise<void> {
+  return withQueues(async (queues) => {
+    for (const queue of queues) await queue.obliterate({ force: true });
+  });
+}
+
+/**
+ * A shop with a row in every table Shotlane keeps for a shop: its sessions,
+ * mirror products with variants, tags, collections and media, a sync run, an
+ * audit event, a tier rule, a production plan and a webhook delivery.
+ * `n` keeps ids apart between shops.
+ */
+export async function seedShopRows(db: PrismaClient, shop: string, n: number): Promise<void> {
+  await db.shop.create({ data: { id: shop, name: `Shop ${n}` } });
+  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_products", accessToken: `shpat_${n}`, expires: null } });
+  await db.session.create({ data: { id: `${shop}_${n}`, shop, state: "", isOnline: true, scope: "read_products", accessToken: `shpua_${n}`, userId: BigInt(n), expires: new Date(Date.now() + 3600_000) } });
+  const collection = { id: `gid://shopify/Collection/${n}`, title: "Summer", handle: "summer" };
+  const media = (id: number) => [{ id: `gid://shopify/MediaImage/${id}`, position: 1, contentType: "IMAGE", status: "READY", alt: null, url: `https://cdn.example/${id}.jpg`, width: 800, height: 1200 }];
+  await upsertMirrorProducts(db, shop, [
+    mirrorProduct({ id: n * 100 + 1, title: "Linen Wrap Dress", productType: "Dresses", tags: ["linen"], collections: [collection], media: media(n * 100 + 1) }),
+    mirrorProduct({ id: n * 100 + 2, title: "Wool Coat", productType: "Outerwear", tags: ["wool"], collections: [collection], media: media(n * 100 + 2) }),
+  ]);
+  await db.syncRun.create({ data: { shopId: shop, kind: "paginated", status: "succeeded", requestedBy: "user:1", processed: 2, total: 2 } });
+  await db.auditEvent.create({ data: { shopId: shop, actor: "user:1", action: "catalog.sync.requested", subjectType: "SyncRun" } });
+  await db.tierRule.create({ data: { shopId: shop, position: 0, name: "Dresses first", tier: 1, conditions: { productTypes: ["Dresses"] } } });
+  await db.productionPlan.create({ data: { shopId: shop, tier: 1, items: [] } });
+  await db.webhookDelivery.create({ data: { webhookId: `seed-${n}`, shopId: shop, topic: "PRODUCTS_UPDATE", outcome: "processed" } });
+}
