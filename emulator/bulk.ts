@@ -2,7 +2,8 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execute, parse, validate, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
-import { queryRoot } from "./api";
+import { queryRoot } from "./query-root";
+import { connection } from "./connection";
 import { findProducts, productObject, type ApiContext } from "./objects";
 
 export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED";
@@ -76,17 +77,13 @@ export async function runBulkQuery(options: {
       const bulkCtx: ApiContext = { ...ctx, bulk: true };
       const root = {
         ...queryRoot(bulkCtx),
-        products: () => ({
-          nodes: () => chunk.map((p) => productObject(bulkCtx, p)),
-          edges: () => chunk.map((p) => ({ cursor: String(p.id), node: productObject(bulkCtx, p) })),
-          pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
-        }),
+        products: () => connection(chunk, { first: chunk.length }, { keyOf: (p) => String(p.id), toNode: (p) => productObject(bulkCtx, p), bulk: true }),
       };
       const result = await execute({ schema, document, rootValue: root, contextValue: bulkCtx, fieldResolver });
       if (result.errors?.length) throw new Error(result.errors[0].message);
       const data = result.data as Record<string, { nodes?: Record<string, unknown>[]; edges?: { node: Record<string, unknown> }[] }>;
-      const connection = Object.values(data)[0];
-      const roots = connection.nodes ?? connection.edges?.map((e) => e.node) ?? [];
+      const rootConnection = Object.values(data)[0];
+      const roots = rootConnection.nodes ?? rootConnection.edges?.map((e) => e.node) ?? [];
       const later: Record<string, unknown>[] = [];
       for (const object of roots) {
         const { parent, children } = flattenBulkObject(object, null);

@@ -1,9 +1,9 @@
 import {
   getNamedType,
+  isAbstractType,
   isLeafType,
   isObjectType,
   isInterfaceType,
-  isUnionType,
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -18,24 +18,110 @@ import {
 /**
  * Shopify's documented cost model, closely enough to exercise throttling:
  * scalars and enums cost 0, objects 1, connections 2 plus `first`/`last`
- * times the cost of one node, and a mutation's root field 10.
+ * times the cost of one node (pageInfo and the edge wrappers are free), and a
+ * mutation's root field 10. Where a selection branches on the concrete type
+ * (fragments on an interface or union), the dearest branch counts.
  */
-export function requestedQueryCost(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): number {
+
+export const MAX_QUERY_COST = 1000;
+const MUTATION_FIELD_COST = 10;
+
+type Fragments = Record<string, FragmentDefinitionNode>;
+
+interface CostInput {
+  schema: GraphQLSchema;
+  operation: OperationDefinitionNode;
+  fragments: Fragments;
+}
+
+export function requestedQueryCost({ schema, operation, fragments }: CostInput, variables: Record<string, unknown>): number {
   const root = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
   if (!root) return 0;
-  let cost = selectionCost(schema, root, operation.selectionSet, fragments, variables);
-  if (operation.operation === "mutation") cost += 10 * operation.selectionSet.selections.length - rootObjectCost(operation);
+  const ctx = { schema, fragments };
+  let cost = 0;
+  for (const { field, selection } of fieldsOf(ctx, root, operation.selectionSet)) {
+    if (operation.operation !== "mutation") {
+      cost += fieldCost(ctx, field, selection, variables);
+      continue;
+    }
+    // A mutation's root field is priced at 10 instead of 1; what its payload selects is added.
+    const payload = getNamedType(field.type);
+    cost += MUTATION_FIELD_COST + (selection.selectionSet ? requestedSelectionCost(ctx, payload, selection.selectionSet, variables) : 0);
+  }
   return Math.max(cost, 1);
 }
 
-function rootObjectCost(operation: OperationDefinitionNode): number {
-  // Mutation payload objects are priced by the flat 10, not again as objects.
-  return operation.selectionSet.selections.length;
+/**
+ * The same model over what was returned: each connection is priced by the
+ * nodes it really holds, missing objects cost nothing. Never above the
+ * requested cost; a mutation is charged as requested.
+ */
+export function actualQueryCost({ schema, operation, fragments }: CostInput, data: unknown, requested: number): number {
+  if (operation.operation === "mutation") return requested;
+  const root = schema.getQueryType();
+  if (!root) return 0;
+  return Math.min(requested, Math.max(1, dataCost({ schema, fragments }, root, operation.selectionSet, data)));
+}
+
+interface WalkContext {
+  schema: GraphQLSchema;
+  fragments: Fragments;
+}
+
+/** Every field selected under a selection set, fragments expanded, with the type that owns it. */
+function* fieldsOf(ctx: WalkContext, parent: GraphQLNamedType, selectionSet: SelectionSetNode): Generator<{ owner: GraphQLNamedType; field: GraphQLField<unknown, unknown>; selection: FieldNode }> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
+      const field = fields[selection.name.value];
+      if (field) yield { owner: parent, field, selection };
+    } else {
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? ctx.fragments[selection.name.value] : selection;
+      if (!fragment) continue;
+      const condition = fragment.typeCondition ? ctx.schema.getType(fragment.typeCondition.name.value) : undefined;
+      yield* fieldsOf(ctx, condition ?? parent, fragment.selectionSet);
+    }
+  }
+}
+
+/**
+ * Sums field costs, except that fields owned by different concrete types
+ * (branches on an abstract parent) are alternatives: only the dearest counts.
+ */
+function sumWithBranches(ctx: WalkContext, parent: GraphQLNamedType, selectionSet: SelectionSetNode, cost: (field: GraphQLField<unknown, unknown>, selection: FieldNode) => number): number {
+  let common = 0;
+  const branches = new Map<string, number>();
+  for (const { owner, field, selection } of fieldsOf(ctx, parent, selectionSet)) {
+    const c = cost(field, selection);
+    if (owner === parent || isAbstractType(owner) || !isAbstractType(parent)) common += c;
+    else branches.set(owner.name, (branches.get(owner.name) ?? 0) + c);
+  }
+  return common + Math.max(0, ...branches.values());
+}
+
+function requestedSelectionCost(ctx: WalkContext, parent: GraphQLNamedType, selectionSet: SelectionSetNode, variables: Record<string, unknown>): number {
+  return sumWithBranches(ctx, parent, selectionSet, (field, selection) => fieldCost(ctx, field, selection, variables));
+}
+
+const isConnection = (type: GraphQLNamedType) => type.name.endsWith("Connection");
+
+function fieldCost(ctx: WalkContext, field: GraphQLField<unknown, unknown>, selection: FieldNode, variables: Record<string, unknown>): number {
+  const type = getNamedType(field.type);
+  if (isLeafType(type)) return 0;
+  if (!selection.selectionSet) return 1;
+  if (!isConnection(type)) return 1 + requestedSelectionCost(ctx, type, selection.selectionSet, variables);
+  const size = pageSize(selection, variables);
+  return 2 + size * connectionNodeCost(ctx, type, selection.selectionSet, (nodeType, nodeSelection) => requestedSelectionCost(ctx, nodeType, nodeSelection, variables));
+}
+
+/** `first` or `last` from literals or variables; 1 when neither is given. */
+function pageSize(selection: FieldNode, variables: Record<string, unknown>): number {
+  for (const name of ["first", "last"]) {
+    const value = selection.arguments?.find((a) => a.name.value === name)?.value;
+    const n = argumentNumber(value, variables);
+    if (n !== undefined) return n;
+  }
+  return 1;
 }
 
 function argumentNumber(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
@@ -48,103 +134,58 @@ function argumentNumber(value: ValueNode | undefined, variables: Record<string, 
   return undefined;
 }
 
-/** Every field selected under a selection set, with fragments expanded and typed by their condition. */
-function* fieldSelections(
-  schema: GraphQLSchema,
-  parent: GraphQLNamedType,
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-): Generator<{ parent: GraphQLNamedType; selection: FieldNode }> {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      yield { parent, selection };
-    } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments[selection.name.value];
-      if (fragment) yield* fieldSelections(schema, schema.getType(fragment.typeCondition.name.value) ?? parent, fragment.selectionSet, fragments);
-    } else {
-      const type = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? parent) : parent;
-      yield* fieldSelections(schema, type, selection.selectionSet, fragments);
-    }
-  }
-}
-
-function fieldsOf(type: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown>> {
-  return isObjectType(type) || isInterfaceType(type) ? type.getFields() : {};
-}
-
-function selectionCost(
-  schema: GraphQLSchema,
-  parent: GraphQLNamedType,
-  selectionSet: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): number {
-  let total = 0;
-  for (const { parent: owner, selection } of fieldSelections(schema, parent, selectionSet, fragments)) {
-    const field = fieldsOf(owner)[selection.name.value];
-    if (!field) continue;
+/** The cost of one node of a connection: 1 plus what `nodes { … }` or `edges { node { … } }` select (the dearer). */
+function connectionNodeCost(ctx: WalkContext, connection: GraphQLNamedType, selectionSet: SelectionSetNode, nodeSelectionCost: (nodeType: GraphQLNamedType, nodeSelection: SelectionSetNode) => number): number {
+  let cost = 0;
+  for (const { field, selection } of fieldsOf(ctx, connection, selectionSet)) {
     const type = getNamedType(field.type);
-    if (isLeafType(type)) continue;
-    const children = selection.selectionSet ? selectionCost(schema, type, selection.selectionSet, fragments, variables) : 0;
-    if (type.name.endsWith("Connection")) {
-      const args = Object.fromEntries((selection.arguments ?? []).map((a) => [a.name.value, a.value]));
-      const size = argumentNumber(args.first, variables) ?? argumentNumber(args.last, variables) ?? 1;
-      // One node's cost times the page size; pageInfo and the edge wrappers are free.
-      const names = new Set((selection.selectionSet?.selections ?? []).flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])));
-      const perNode = Math.max(1, children - (names.has("pageInfo") ? 1 : 0) - (names.has("edges") ? 1 : 0));
-      total += 2 + size * perNode;
-    } else if (isObjectType(type) || isInterfaceType(type) || isUnionType(type)) {
-      total += 1 + children;
+    if (field.name === "nodes" && selection.selectionSet) cost = Math.max(cost, nodeSelectionCost(type, selection.selectionSet));
+    if (field.name === "edges" && selection.selectionSet) {
+      for (const inner of fieldsOf(ctx, type, selection.selectionSet)) {
+        if (inner.field.name === "node" && inner.selection.selectionSet) cost = Math.max(cost, nodeSelectionCost(getNamedType(inner.field.type), inner.selection.selectionSet));
+      }
     }
   }
-  return total;
+  return 1 + cost;
 }
 
-/**
- * Actual cost: the same model over what was returned, with each connection
- * priced by the nodes it really holds. Never above the requested cost.
- */
-export function actualQueryCost(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  data: unknown,
-  requested: number,
-): number {
-  if (operation.operation === "mutation") return requested;
-  const root = schema.getQueryType();
-  if (!root) return 0;
-  return Math.min(requested, Math.max(1, dataCost(schema, root, operation.selectionSet, fragments, data)));
-}
-
-function dataCost(schema: GraphQLSchema, parent: GraphQLNamedType, selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, data: unknown): number {
+function dataCost(ctx: WalkContext, parent: GraphQLNamedType, selectionSet: SelectionSetNode, data: unknown): number {
   if (!data || typeof data !== "object") return 0;
   const record = data as Record<string, unknown>;
   let total = 0;
-  for (const { parent: owner, selection } of fieldSelections(schema, parent, selectionSet, fragments)) {
-    const field = fieldsOf(owner)[selection.name.value];
+  // Branches the runtime type did not take are absent from the data, so a plain sum is right here.
+  for (const { field, selection } of fieldsOf(ctx, parent, selectionSet)) {
     const value = record[selection.alias?.value ?? selection.name.value];
-    if (!field || value === null || value === undefined || !selection.selectionSet) continue;
     const type = getNamedType(field.type);
-    if (isLeafType(type)) continue;
-    if (Array.isArray(value)) {
-      for (const item of value) total += 1 + dataCost(schema, type, selection.selectionSet, fragments, item);
-    } else {
-      total += (type.name.endsWith("Connection") ? 2 : 1) + dataCost(schema, type, selection.selectionSet, fragments, value);
+    if (value === null || value === undefined || isLeafType(type) || !selection.selectionSet) continue;
+    const items = Array.isArray(value) ? value : [value];
+    for (const item of items) {
+      if (item === null || typeof item !== "object") continue;
+      total += isConnection(type) ? 2 + returnedNodesCost(ctx, type, selection.selectionSet, item as Record<string, unknown>) : 1 + dataCost(ctx, type, selection.selectionSet, item);
     }
   }
   return total;
 }
 
-export interface BucketState {
-  maximumAvailable: number;
-  restoreRate: number;
-  currentlyAvailable: number;
-  updatedAt: number;
-}
-
-/** The leaky bucket, refilled continuously at restoreRate per second. */
-export function refill(bucket: BucketState, now: number): BucketState {
-  const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
-  return { ...bucket, currentlyAvailable: Math.min(bucket.maximumAvailable, bucket.currentlyAvailable + elapsed * bucket.restoreRate), updatedAt: now };
+/** Each returned node costs 1 plus its own data; a node listed under both `nodes` and `edges` counts once. */
+function returnedNodesCost(ctx: WalkContext, connection: GraphQLNamedType, selectionSet: SelectionSetNode, value: Record<string, unknown>): number {
+  let best = 0;
+  for (const { field, selection } of fieldsOf(ctx, connection, selectionSet)) {
+    const list = value[selection.alias?.value ?? selection.name.value];
+    if (!Array.isArray(list) || !selection.selectionSet) continue;
+    const type = getNamedType(field.type);
+    let cost = 0;
+    if (field.name === "nodes") {
+      for (const node of list) cost += 1 + dataCost(ctx, type, selection.selectionSet, node);
+    } else if (field.name === "edges") {
+      for (const edge of list) {
+        for (const inner of fieldsOf(ctx, type, selection.selectionSet)) {
+          const node = (edge as Record<string, unknown> | null)?.[inner.selection.alias?.value ?? inner.selection.name.value];
+          if (inner.field.name === "node" && inner.selection.selectionSet && node) cost += 1 + dataCost(ctx, getNamedType(inner.field.type), inner.selection.selectionSet, node);
+        }
+      }
+    }
+    best = Math.max(best, cost);
+  }
+  return best;
 }

@@ -1,92 +1,205 @@
 /**
- * Shopify's search syntax, the subset the app uses: free text, `field:value`,
- * comparisons (`id:>5`, `updated_at:>=2026-01-01`), quoted values, `*`
- * prefix wildcards, `NOT`/`-`, implicit or explicit `AND`, and `OR` (lower
- * precedence than AND).
+ * Shopify's search syntax, the part the app uses: free text, `field:value`,
+ * comparisons (`id:>5`, `updated_at:>=2026-01-01`), quoted values, `*` prefix
+ * wildcards, `NOT` / `-` negation, implicit or explicit `AND`, `OR` (binds
+ * looser than AND) and parentheses. Pure: parse once, match many records.
  */
-export interface SearchTerm {
-  negate: boolean;
-  field: string | null;
-  op: ":" | ">" | "<" | ">=" | "<=";
-  value: string;
-  prefix: boolean;
-}
 
-/** OR of AND-groups. */
-export type SearchQuery = SearchTerm[][];
+export type Comparison = ":" | ">" | "<" | ">=" | "<=";
 
-function tokenize(query: string): string[] {
-  const tokens: string[] = [];
-  const re = /\s*((?:-?[\w.]+:(?:>=|<=|>|<)?)?(?:"[^"]*"|'[^']*'|[^\s()]+)|\(|\))/g;
+export type SearchNode =
+  | { kind: "term"; field: string | null; op: Comparison; value: string; prefix: boolean }
+  | { kind: "not"; child: SearchNode }
+  | { kind: "and"; children: SearchNode[] }
+  | { kind: "or"; children: SearchNode[] };
+
+export type SearchTerm = Extract<SearchNode, { kind: "term" }>;
+
+/** `null` is the empty query, which matches everything. */
+export type SearchQuery = SearchNode | null;
+
+type Token = { type: "(" | ")" | "AND" | "OR" | "NOT" } | { type: "term"; text: string };
+
+// A term is an optional `-`, an optional `field:` with comparison, then a quoted or bare value.
+const TOKEN = /\s*(?:(\()|(\))|((?:-?[\w.]+:(?:>=|<=|>|<)?)?(?:"[^"]*"|'[^']*'|[^\s()]+)))/gy;
+
+function tokenize(query: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
   let match: RegExpExecArray | null;
-  while ((match = re.exec(query)) !== null) {
-    if (match[1]) tokens.push(match[1]);
+  while ((match = TOKEN.exec(query)) !== null) {
+    if (match[1]) tokens.push({ type: "(" });
+    else if (match[2]) tokens.push({ type: ")" });
+    else if (match[3] === "AND" || match[3] === "OR" || match[3] === "NOT") tokens.push({ type: match[3] });
+    else if (match[3]) tokens.push({ type: "term", text: match[3] });
   }
   return tokens;
 }
 
-function parseTerm(token: string, negate: boolean): SearchTerm {
-  let text = token;
+function parseTerm(text: string): SearchNode {
+  let negate = false;
   if (text.startsWith("-") && text.length > 1) {
-    negate = !negate;
+    negate = true;
     text = text.slice(1);
   }
-  const fieldMatch = /^([\w.]+):(>=|<=|>|<)?(.*)$/.exec(text);
-  const field = fieldMatch ? fieldMatch[1].toLowerCase() : null;
-  const op = (fieldMatch?.[2] as SearchTerm["op"] | undefined) ?? ":";
+  const fieldMatch = /^([\w.]+):(>=|<=|>|<)?(.*)$/s.exec(text);
   let value = fieldMatch ? fieldMatch[3] : text;
-  if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) value = value.slice(1, -1);
   const prefix = value.endsWith("*");
   if (prefix) value = value.slice(0, -1);
-  return { negate, field, op, value, prefix };
+  const term: SearchTerm = { kind: "term", field: fieldMatch ? fieldMatch[1].toLowerCase() : null, op: (fieldMatch?.[2] as Comparison | undefined) ?? ":", value, prefix };
+  return negate ? { kind: "not", child: term } : term;
 }
 
+/** Recursive descent: or := and (OR and)* ; and := unary (AND? unary)* ; unary := NOT unary | ( or ) | term. */
 export function parseSearchQuery(query: string | null | undefined): SearchQuery {
-  if (!query || !query.trim()) return [];
-  const groups: SearchQuery = [[]];
-  let negateNext = false;
-  for (const token of tokenize(query)) {
-    if (token === "(" || token === ")") continue;
-    if (token === "AND") continue;
-    if (token === "OR") {
-      groups.push([]);
-      continue;
+  const tokens = tokenize(query ?? "");
+  let i = 0;
+  const peek = () => tokens[i];
+
+  function parseOr(): SearchNode | null {
+    const children: SearchNode[] = [];
+    const first = parseAnd();
+    if (first) children.push(first);
+    while (peek()?.type === "OR") {
+      i++;
+      const next = parseAnd();
+      if (next) children.push(next);
     }
-    if (token === "NOT") {
-      negateNext = true;
-      continue;
-    }
-    groups[groups.length - 1].push(parseTerm(token, negateNext));
-    negateNext = false;
+    return children.length === 0 ? null : children.length === 1 ? children[0] : { kind: "or", children };
   }
-  return groups.filter((g) => g.length > 0);
+
+  function parseAnd(): SearchNode | null {
+    const children: SearchNode[] = [];
+    for (;;) {
+      const token = peek();
+      if (!token || token.type === "OR" || token.type === ")") break;
+      if (token.type === "AND") {
+        i++;
+        continue;
+      }
+      const node = parseUnary();
+      if (node) children.push(node);
+    }
+    return children.length === 0 ? null : children.length === 1 ? children[0] : { kind: "and", children };
+  }
+
+  function parseUnary(): SearchNode | null {
+    const token = tokens[i++];
+    if (token.type === "NOT") {
+      const child = peek() && peek().type !== ")" ? parseUnary() : null;
+      return child ? { kind: "not", child } : null;
+    }
+    if (token.type === "(") {
+      const inner = parseOr();
+      if (peek()?.type === ")") i++;
+      return inner;
+    }
+    if (token.type === "term") return parseTerm(token.text);
+    return null;
+  }
+
+  const result = parseOr();
+  // Unbalanced closing parentheses are ignored, as a forgiving search box would.
+  while (i < tokens.length) {
+    i++;
+    const rest = parseOr();
+    if (rest) return result ? { kind: "and", children: [result, rest] } : rest;
+  }
+  return result;
+}
+
+/** Fields the query names that the searched resource does not know. */
+export function unknownFields(query: SearchQuery, known: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  const visit = (node: SearchNode) => {
+    if (node.kind === "term") {
+      if (node.field !== null && !known.has(node.field)) found.add(node.field);
+    } else if (node.kind === "not") visit(node.child);
+    else node.children.forEach(visit);
+  };
+  if (query) visit(query);
+  return [...found];
+}
+
+/** Drops terms on unknown fields, as Shopify ignores them (with a warning) rather than matching nothing. */
+export function withoutUnknownFields(query: SearchQuery, known: ReadonlySet<string>): SearchQuery {
+  if (!query) return null;
+  if (query.kind === "term") return query.field !== null && !known.has(query.field) ? null : query;
+  if (query.kind === "not") {
+    const child = withoutUnknownFields(query.child, known);
+    return child ? { kind: "not", child } : null;
+  }
+  const children = query.children.map((c) => withoutUnknownFields(c, known)).filter((c): c is SearchNode => c !== null);
+  return children.length === 0 ? null : children.length === 1 ? children[0] : { kind: query.kind, children };
 }
 
 export type FieldValue = string | number | null | undefined;
-/** Returns the values a record has for a search field; `null` field = free text. */
-export type FieldAccessor = (field: string | null) => FieldValue[];
 
-function compare(actual: FieldValue, term: SearchTerm): boolean {
-  if (actual === null || actual === undefined) return false;
-  if (term.op !== ":") {
-    const a = typeof actual === "number" ? actual : Date.parse(actual) || Number(actual);
-    const b = Number.isFinite(Number(term.value)) && !/^\d{4}-/.test(term.value) ? Number(term.value) : Date.parse(term.value);
-    if (Number.isNaN(a) || Number.isNaN(b)) return false;
-    return term.op === ">" ? a > b : term.op === "<" ? a < b : term.op === ">=" ? a >= b : a <= b;
+/**
+ * How a resource exposes itself to search: the values it has for a field
+ * (`null` field = free text), and which fields are prose matched by words
+ * (`title:dress` finds "Wrap Dress") rather than whole values (`tag:sale`).
+ */
+export interface Searchable {
+  values(field: string | null): FieldValue[];
+  wordFields?: ReadonlySet<string>;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+function compareOrdered(actual: string | number, term: SearchTerm): boolean {
+  const dateLike = ISO_DATE.test(term.value);
+  const a = typeof actual === "number" ? actual : dateLike ? Date.parse(actual) : Number(actual);
+  const b = dateLike ? Date.parse(term.value) : Number(term.value);
+  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  switch (term.op) {
+    case ">":
+      return a > b;
+    case "<":
+      return a < b;
+    case ">=":
+      return a >= b;
+    default:
+      return a <= b;
   }
+}
+
+function matchesValue(actual: FieldValue, term: SearchTerm, byWords: boolean): boolean {
+  if (actual === null || actual === undefined) return false;
+  if (term.op !== ":") return compareOrdered(actual, term);
   const haystack = String(actual).toLowerCase();
   const needle = term.value.toLowerCase();
   if (term.field === null) return haystack.includes(needle);
-  if (term.prefix) return haystack.startsWith(needle);
-  return haystack === needle;
+  // A date given to the day matches any time on that day.
+  if (ISO_DATE.test(haystack) && /^\d{4}-\d{2}-\d{2}$/.test(needle)) return haystack.startsWith(needle);
+  if (byWords) {
+    const words = haystack.split(/[^a-z0-9]+/).filter(Boolean);
+    const wanted = needle.split(/[^a-z0-9]+/).filter(Boolean);
+    if (wanted.length === 0) return term.prefix;
+    // The words must appear in order and adjacent; with `*` the last may be a prefix.
+    return words.some((_, start) =>
+      wanted.every((w, k) => {
+        const word = words[start + k];
+        return word !== undefined && (term.prefix && k === wanted.length - 1 ? word.startsWith(w) : word === w);
+      }),
+    );
+  }
+  return term.prefix ? haystack.startsWith(needle) : haystack === needle;
 }
 
-function matchesTerm(term: SearchTerm, accessor: FieldAccessor): boolean {
-  const hit = accessor(term.field).some((value) => compare(value, term));
-  return term.negate ? !hit : hit;
-}
-
-export function matchesSearch(query: SearchQuery, accessor: FieldAccessor): boolean {
-  if (query.length === 0) return true;
-  return query.some((group) => group.every((term) => matchesTerm(term, accessor)));
+export function matchesSearch(query: SearchQuery, record: Searchable): boolean {
+  if (!query) return true;
+  switch (query.kind) {
+    case "term": {
+      const byWords = query.field !== null && (record.wordFields?.has(query.field) ?? false);
+      return record.values(query.field).some((value) => matchesValue(value, query, byWords));
+    }
+    case "not":
+      return !matchesSearch(query.child, record);
+    case "and":
+      return query.children.every((child) => matchesSearch(child, record));
+    case "or":
+      return query.children.some((child) => matchesSearch(child, record));
+  }
 }

@@ -1,8 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { generateProduct, seedCollections, PALETTE, PRODUCT_ID_BASE, VARIANT_ID_BASE, type FlatLayTruth, type SeedCollection, type SeedProduct, type SeedVariant, type Silhouette } from "./seed-catalog";
+import { fullBucket, refill, setLevel, type BucketState } from "./bucket";
+import type { BulkOperationRecord } from "./bulk";
+import { HttpError } from "./http-util";
+import { mediaUrl } from "./media";
+import { productChangesSchema, productSpecSchema, type ProductChanges, type ProductSpec } from "./product-spec";
+import { colorCode, generateProduct, PALETTE, PRODUCT_ID_BASE, seedCollections, SILHOUETTE_BY_TYPE, sizeCode, slug, VARIANT_ID_BASE, type FlatLayTruth, type SeedCollection, type SeedProduct, type SeedVariant } from "./seed-catalog";
+import { productWebhookPayload, WebhookDispatcher, type WebhookConfig, type WebhookDelivery } from "./webhooks";
 
-const SILHOUETTE_BY_TYPE: Record<string, Silhouette> = { Tops: "tee", Dresses: "dress", Denim: "jeans", Knitwear: "sweater", Outerwear: "coat", Swimwear: "swimsuit", Accessories: "bag" };
-import type { BucketState } from "./cost";
+/**
+ * The emulator's state: shops with their seeded catalogs, media, staged
+ * uploads, jobs, bulk operations and webhook deliveries, in memory. Its
+ * public methods are the emulator's admin operations (what a merchant does in
+ * the Shopify admin), each firing the webhook Shopify would.
+ */
 
 /** A product as the emulator holds it: seed data plus its current media order. */
 export interface ProductRecord extends Omit<SeedProduct, "flatLay"> {
@@ -14,6 +24,7 @@ export type MediaStatus = "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
 
 export interface MediaRecord {
   id: number;
+  shop: string;
   kind: "IMAGE" | "VIDEO";
   alt: string | null;
   status: MediaStatus;
@@ -21,6 +32,7 @@ export interface MediaRecord {
   mimeType: string;
   /** Uploaded bytes; seed flat-lays have none and are rendered on demand. */
   bytes: Buffer | null;
+  /** For a flat-lay: the product whose truth it renders. */
   seedProductId: number | null;
   width: number | null;
   height: number | null;
@@ -32,9 +44,11 @@ export interface MediaRecord {
 
 export interface StagedUpload {
   id: string;
+  shop: string;
   filename: string;
   mimeType: string;
   resource: string;
+  httpMethod: "POST" | "PUT";
   fileSize: number | null;
   parameters: { name: string; value: string }[];
   bytes: Buffer | null;
@@ -57,24 +71,34 @@ export interface ShopState {
   seed: number;
 }
 
-export interface WebhookDelivery {
-  id: string;
-  shop: string;
-  topic: string;
-  webhookId: string;
-  eventId: string;
-  triggeredAt: string;
-  uri: string;
-  body: string;
-  attempts: { status: number | null; error: string | null; ms: number; at: string }[];
+export interface ShopOptions {
+  domain: string;
+  accessToken: string;
+  seed: number;
+  productCount: number;
+  bucket: { maximumAvailable: number; restoreRate: number };
 }
 
 export const MEDIA_ID_BASE = 30_000_000_000;
+/** Ids of media and variants made after seeding start here, clear of the seeded ranges. */
+const CREATED_MEDIA_ID_BASE = MEDIA_ID_BASE + 10_000_000_000;
+const CREATED_VARIANT_ID_BASE = VARIANT_ID_BASE + 900_000_000_000;
+
+export const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
+
+/** The numeric id of a GID, optionally only when it names `type`. */
+export function parseGid(value: unknown, type?: string): number | null {
+  if (typeof value !== "string") return null;
+  const match = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(value);
+  if (!match || (type && match[1] !== type)) return null;
+  return Number(match[2]);
+}
 
 /** A product's flat-lay image: rendered on demand from the product's truth, so it holds no bytes. */
-function flatLayMedia(id: number, productId: number, title: string, createdAt: string): MediaRecord {
+function flatLayMedia(id: number, shop: string, productId: number, title: string, createdAt: string): MediaRecord {
   return {
     id,
+    shop,
     kind: "IMAGE",
     alt: `${title} flat-lay`,
     status: "READY",
@@ -95,13 +119,21 @@ export class EmulatorStore {
   readonly shops = new Map<string, ShopState>();
   readonly media = new Map<number, MediaRecord>();
   readonly stagedUploads = new Map<string, StagedUpload>();
-  readonly deliveries: WebhookDelivery[] = [];
   readonly jobs = new Map<string, { done: boolean }>();
-  private nextMediaId = MEDIA_ID_BASE + 10_000_000;
-  private nextVariantId = VARIANT_ID_BASE + 900_000_000;
+  readonly bulkOperations = new Map<number, BulkOperationRecord>();
+  /** Shops whose next bulk operation fails (to test failure reporting). */
+  readonly failNextBulk = new Set<string>();
+  readonly webhooks: WebhookDispatcher;
+  /** The emulator's own origin, known once it listens; media URLs start with it. */
+  baseUrl = "";
+  private nextMediaId = CREATED_MEDIA_ID_BASE;
+  private nextVariantId = CREATED_VARIANT_ID_BASE;
 
-  addShop(options: { domain: string; accessToken: string; seed: number; productCount: number; bucket: { maximumAvailable: number; restoreRate: number } }): ShopState {
-    const collections = new Map(seedCollections().map((c) => [c.id, c]));
+  constructor(webhooks: WebhookConfig) {
+    this.webhooks = new WebhookDispatcher(webhooks);
+  }
+
+  addShop(options: ShopOptions): ShopState {
     const shop: ShopState = {
       domain: options.domain,
       accessToken: options.accessToken,
@@ -110,17 +142,20 @@ export class EmulatorStore {
       refreshGrants: 0,
       name: options.domain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
       currencyCode: "EUR",
-      bucket: { ...options.bucket, currentlyAvailable: options.bucket.maximumAvailable, updatedAt: Date.now() },
+      bucket: fullBucket(options.bucket, Date.now()),
       products: new Map(),
-      collections,
+      collections: new Map(seedCollections().map((c) => [c.id, c])),
       nextProductIndex: options.productCount,
       seed: options.seed,
     };
     for (let i = 0; i < options.productCount; i++) {
-      const seed = generateProduct(options.seed, i);
-      const mediaId = MEDIA_ID_BASE + (seed.id - PRODUCT_ID_BASE);
-      this.media.set(mediaId, flatLayMedia(mediaId, seed.id, seed.title, seed.createdAt));
-      shop.products.set(seed.id, { ...seed, mediaIds: [mediaId] });
+      // The generated object becomes the record (no copy: 50,000 of them should start fast).
+      const product: ProductRecord = Object.assign(generateProduct(options.seed, i), { mediaIds: [] as number[] });
+      // Media ids are per shop in Shopify; here they share one map, so seeded ones carry the shop's offset.
+      const mediaId = MEDIA_ID_BASE + this.shops.size * 1_000_000_000 + (product.id - PRODUCT_ID_BASE);
+      this.media.set(mediaId, flatLayMedia(mediaId, shop.domain, product.id, product.title, product.createdAt));
+      product.mediaIds.push(mediaId);
+      shop.products.set(product.id, product);
     }
     this.shops.set(options.domain, shop);
     return shop;
@@ -130,25 +165,54 @@ export class EmulatorStore {
     return this.shops.get(domain);
   }
 
-  /** Creates a product from a spec (as the admin would); a flat-lay is generated from the seed generator. */
-  createProduct(shop: ShopState, spec: ProductSpec): ProductRecord {
+  requireShop(domain: string): ShopState {
+    const shop = this.shops.get(domain);
+    if (!shop) throw new HttpError(404, `Unknown shop ${domain}: the emulator serves ${[...this.shops.keys()].join(", ")}`);
+    return shop;
+  }
+
+  requireProduct(domain: string, id: number): ProductRecord {
+    const product = this.requireShop(domain).products.get(id);
+    if (!product) throw new HttpError(404, `Product ${id} does not exist in ${domain}`);
+    return product;
+  }
+
+  /** The product's media in order (records that were deleted are skipped). */
+  productMedia(product: ProductRecord): MediaRecord[] {
+    return product.mediaIds.map((id) => this.media.get(id)).filter((m): m is MediaRecord => m !== undefined);
+  }
+
+  // ── Admin operations (the emulator's /emulator endpoints call these) ──
+
+  /** Creates a product as a merchant would; fires products/create. */
+  createProduct(domain: string, input: ProductSpec): ProductRecord {
+    const shop = this.requireShop(domain);
+    const spec = productSpecSchema.parse(input);
+    const collectionIds = spec.collections?.map((title) => {
+      const collection = [...shop.collections.values()].find((c) => c.title === title);
+      if (!collection) throw new HttpError(422, `No collection titled ${title}`, [{ field: "collections", message: `no collection titled "${title}"` }]);
+      return collection.id;
+    });
     const index = shop.nextProductIndex++;
+    // Whatever the spec leaves out comes from the product the seed would have made next.
     const seed = generateProduct(shop.seed, index);
-    const now = new Date().toISOString();
+    const now = this.now();
     const colors = spec.colors ?? seed.colors;
     const sizes = spec.sizes ?? seed.sizes;
-    const price = spec.price ?? seed.variants[0].price;
+    const number = String(index + 1).padStart(5, "0");
     const variants: SeedVariant[] = [];
-    for (const color of colors)
-      for (const size of sizes)
+    for (const color of colors) {
+      for (const size of sizes) {
         variants.push({
           id: this.nextVariantId++,
           title: `${color} / ${size}`,
-          sku: `${spec.skuPrefix ?? `SL-NEW-${String(index + 1).padStart(5, "0")}`}-${color.slice(0, 3).toUpperCase()}-${size.toUpperCase()}`,
-          price,
+          sku: [spec.skuPrefix ?? `SL-NEW-${number}`, colorCode(color), sizeCode(size)].join("-"),
+          price: spec.price ?? seed.variants[0].price,
           position: variants.length + 1,
           options: { Color: color, Size: size },
         });
+      }
+    }
     const productType = spec.productType ?? seed.productType;
     const primary = PALETTE.find((c) => c.name === colors[0]);
     const product: ProductRecord = {
@@ -156,29 +220,93 @@ export class EmulatorStore {
       title: spec.title,
       descriptionHtml: `<p>${spec.title}.</p>`,
       // The flat-lay shows the garment the spec names, in its first colour when that is a palette colour.
-      flatLay: { ...seed.flatLay, silhouette: SILHOUETTE_BY_TYPE[productType] ?? seed.flatLay.silhouette, ...(primary ? { primary: { ...primary } } : {}) },
-      handle: spec.handle ?? `${spec.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${index + 1}`,
+      flatLay:
+        spec.withFlatLay === false
+          ? null
+          : { ...seed.flatLay, silhouette: SILHOUETTE_BY_TYPE[productType] ?? seed.flatLay.silhouette, ...(primary ? { primary: { name: primary.name, hex: primary.hex } } : {}) },
+      handle: spec.handle ?? `${slug(spec.title)}-${number}`,
       productType,
       vendor: spec.vendor ?? seed.vendor,
       status: spec.status ?? "ACTIVE",
       tags: spec.tags ?? seed.tags,
       createdAt: now,
       updatedAt: now,
-      collectionIds: spec.collections ? [...shop.collections.values()].filter((c) => spec.collections!.includes(c.title)).map((c) => c.id) : seed.collectionIds,
+      collectionIds: collectionIds ?? seed.collectionIds,
       variants,
       colors,
       sizes,
       mediaIds: [],
     };
     shop.products.set(product.id, product);
-    if (spec.withFlatLay !== false) {
-      const mediaId = this.nextMediaId++;
-      this.media.set(mediaId, flatLayMedia(mediaId, product.id, product.title, now));
-      product.mediaIds.push(mediaId);
-    } else {
-      product.flatLay = null;
+    if (product.flatLay) {
+      const media = flatLayMedia(this.nextMediaId++, shop.domain, product.id, product.title, now);
+      this.media.set(media.id, media);
+      product.mediaIds.push(media.id);
     }
+    this.productChanged(shop, product, "products/create");
     return product;
+  }
+
+  /** Changes a product's own fields; fires products/update. */
+  updateProduct(domain: string, id: number, changes: ProductChanges): ProductRecord {
+    const shop = this.requireShop(domain);
+    const product = this.requireProduct(domain, id);
+    Object.assign(product, productChangesSchema.parse(changes));
+    this.productChanged(shop, product);
+    return product;
+  }
+
+  /** Deletes a product; fires products/delete (whose body is only the id). */
+  deleteProduct(domain: string, id: number): void {
+    const shop = this.requireShop(domain);
+    const product = this.requireProduct(domain, id);
+    shop.products.delete(id);
+    for (const mediaId of product.mediaIds) {
+      const media = this.media.get(mediaId);
+      media?.productIds.delete(id);
+      // Seed flat-lays exist only as the product's image.
+      if (media && media.seedProductId === id && media.bytes === null) this.media.delete(mediaId);
+    }
+    this.webhooks.emit(shop.domain, "products/delete", { id });
+  }
+
+  /** Sets the shop's bucket level now (tests drain it to see THROTTLED). */
+  setBucket(domain: string, currentlyAvailable: number): void {
+    const shop = this.requireShop(domain);
+    shop.bucket = setLevel(refill(shop.bucket, Date.now()), currentlyAvailable, Date.now());
+  }
+
+  webhookDeliveries(domain: string): WebhookDelivery[] {
+    this.requireShop(domain);
+    return this.webhooks.forShop(domain);
+  }
+
+  /** Sends a recorded delivery again, same body and webhook id. */
+  async redeliver(deliveryId: string): Promise<WebhookDelivery> {
+    const delivery = await this.webhooks.redeliver(deliveryId);
+    if (!delivery) throw new HttpError(404, `No webhook delivery ${deliveryId}`);
+    return delivery;
+  }
+
+  /** Gives the shop an expiring offline token pair, as token exchange with `expiring: true` would. */
+  issueRefreshToken(domain: string): string {
+    const shop = this.requireShop(domain);
+    shop.refreshToken = `shprt_${randomUUID()}`;
+    return shop.refreshToken;
+  }
+
+  /** Makes the shop's next bulk operation fail with INTERNAL_SERVER_ERROR. */
+  failNextBulkOperation(domain: string): void {
+    this.requireShop(domain);
+    this.failNextBulk.add(domain);
+  }
+
+  // ── Used by the API resolvers ──
+
+  /** Marks a product changed (strictly later updatedAt) and fires the webhook. */
+  productChanged(shop: ShopState, product: ProductRecord, topic: "products/create" | "products/update" = "products/update"): void {
+    if (topic === "products/update") this.touch(product);
+    this.webhooks.emit(shop.domain, topic, productWebhookPayload(product, this.productMedia(product), (m) => mediaUrl(this.baseUrl, shop.domain, m)));
   }
 
   touch(product: ProductRecord): void {
@@ -188,7 +316,7 @@ export class EmulatorStore {
   }
 
   newMedia(fields: Omit<MediaRecord, "id" | "createdAt" | "updatedAt">): MediaRecord {
-    const now = new Date().toISOString();
+    const now = this.now();
     const record: MediaRecord = { ...fields, id: this.nextMediaId++, createdAt: now, updatedAt: now };
     this.media.set(record.id, record);
     return record;
@@ -196,43 +324,31 @@ export class EmulatorStore {
 
   newStagedUpload(fields: Omit<StagedUpload, "id" | "bytes" | "parameters">): StagedUpload {
     const id = randomUUID();
-    const upload: StagedUpload = {
-      ...fields,
-      id,
-      bytes: null,
-      parameters: [
-        { name: "Content-Type", value: fields.mimeType },
-        { name: "success_action_status", value: "201" },
-        { name: "acl", value: "private" },
-        { name: "key", value: `tmp/emulator/${id}/${fields.filename}` },
-        { name: "policy", value: Buffer.from(JSON.stringify({ upload: id, size: fields.fileSize })).toString("base64") },
-      ],
-    };
+    const key = `tmp/emulator/${id}/${fields.filename}`;
+    // The names Shopify's (Google Cloud Storage) POST targets use; a PUT target's parameters are headers.
+    const parameters =
+      fields.httpMethod === "POST"
+        ? [
+            { name: "Content-Type", value: fields.mimeType },
+            { name: "success_action_status", value: "201" },
+            { name: "acl", value: "private" },
+            { name: "key", value: key },
+            { name: "x-goog-date", value: new Date().toISOString().replace(/[-:]|\.\d+/g, "") },
+            { name: "x-goog-credential", value: "emulator@shotlane.local/auto/storage/goog4_request" },
+            { name: "x-goog-algorithm", value: "GOOG4-RSA-SHA256" },
+            { name: "x-goog-signature", value: randomUUID().replace(/-/g, "") },
+            { name: "policy", value: Buffer.from(JSON.stringify({ upload: id, size: fields.fileSize })).toString("base64") },
+          ]
+        : [
+            { name: "content_type", value: fields.mimeType },
+            { name: "acl", value: "private" },
+          ];
+    const upload: StagedUpload = { ...fields, id, bytes: null, parameters };
     this.stagedUploads.set(id, upload);
     return upload;
   }
-}
 
-export interface ProductSpec {
-  title: string;
-  handle?: string;
-  productType?: string;
-  vendor?: string;
-  status?: "ACTIVE" | "DRAFT" | "ARCHIVED";
-  tags?: string[];
-  collections?: string[];
-  colors?: string[];
-  sizes?: string[];
-  price?: string;
-  skuPrefix?: string;
-  withFlatLay?: boolean;
-}
-
-export const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
-
-export function parseGid(value: unknown, type?: string): number | null {
-  if (typeof value !== "string") return null;
-  const match = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(value);
-  if (!match || (type && match[1] !== type)) return null;
-  return Number(match[2]);
+  private now(): string {
+    return new Date().toISOString();
+  }
 }
