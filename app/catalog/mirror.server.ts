@@ -1,11 +1,9 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import type { BulkProduct } from "./bulk-catalog";
 import type { MirrorProduct } from "./product-mirror";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-/** A product row's columns; image columns only when known (a bulk export learns them from later lines). */
-export function productColumns(shopId: string, p: BulkProduct & Partial<Pick<MirrorProduct, "imageCount" | "featuredImageUrl">>, syncedAt: Date) {
+function productColumns(shopId: string, p: MirrorProduct, syncedAt: Date) {
   return {
     shopId,
     legacyId: p.legacyId,
@@ -18,8 +16,8 @@ export function productColumns(shopId: string, p: BulkProduct & Partial<Pick<Mir
     maxPriceCents: p.maxPriceCents,
     currencyCode: p.currencyCode,
     variantCount: p.variantCount,
-    ...(p.imageCount === undefined ? {} : { imageCount: p.imageCount }),
-    ...(p.featuredImageUrl === undefined ? {} : { featuredImageUrl: p.featuredImageUrl }),
+    imageCount: p.imageCount,
+    featuredImageUrl: p.featuredImageUrl,
     shopifyCreatedAt: p.shopifyCreatedAt,
     shopifyUpdatedAt: p.shopifyUpdatedAt,
     syncedAt,
@@ -45,7 +43,7 @@ export async function upsertMirrorProducts(db: PrismaClient, shopId: string, pro
     }
     for (const p of products) {
       const columns = productColumns(shopId, p, syncedAt);
-      await tx.product.upsert({ where: { id: p.id }, create: { id: p.id, imageCount: 0, ...columns }, update: columns });
+      await tx.product.upsert({ where: { id: p.id }, create: { id: p.id, ...columns }, update: columns });
     }
     await replaceChildren(tx, shopId, ids, products);
   });

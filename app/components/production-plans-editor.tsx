@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
+import { FieldErrorsBanner } from "./field-errors-banner";
 import { ASSET_KINDS, ASSET_LABELS, laneOf, type AssetKind, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
 
@@ -28,17 +29,7 @@ export function ProductionPlansEditor({ plans }: { plans: Record<Tier, PlanItem[
   return (
     <Page title="Production plans" subtitle="Which assets each tier's products need, and whether the studio or AI makes them." backAction={{ content: "Catalog", url: "/app" }}>
       <BlockStack gap="400">
-        {Object.keys(errors).length > 0 ? (
-          <Banner tone="critical" title="Nothing was saved: fix these">
-            <ul>
-              {Object.entries(errors).map(([field, message]) => (
-                <li key={field}>
-                  {field}: {message}
-                </li>
-              ))}
-            </ul>
-          </Banner>
-        ) : null}
+        <FieldErrorsBanner errors={errors} title="Nothing was saved: fix these" />
         {fetcher.data?.ok ? <Banner tone="success" title="Production plans saved" /> : null}
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
           {([1, 2, 3] as const).map((tier) => (

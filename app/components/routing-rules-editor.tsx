@@ -1,6 +1,7 @@
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, Checkbox, ChoiceList, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { FieldErrorsBanner } from "./field-errors-banner";
 import type { RoutingActionResult } from "../routing/routing-page.server";
 import type { TierCounts } from "../routing/routing.server";
 import { emptyDraft, move, toDraft, toPayload, type RuleDraftFields } from "../routing/rule-drafts";
@@ -72,17 +73,7 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {Object.keys(errors).length > 0 ? (
-              <Banner tone="critical" title="Nothing was saved: fix the highlighted fields">
-                <ul>
-                  {Object.entries(errors).map(([field, message]) => (
-                    <li key={field}>
-                      {field.replace(/^rules\.(\d+)/, (_, i) => `Rule ${Number(i) + 1}`)}: {message}
-                    </li>
-                  ))}
-                </ul>
-              </Banner>
-            ) : null}
+            <FieldErrorsBanner errors={errors} title="Nothing was saved: fix the highlighted fields" describe={(field) => field.replace(/^rules\.(\d+)/, (_, i) => `Rule ${Number(i) + 1}`)} />
             {saved ? (
               <Banner tone="success" title="Rules saved and the catalog re-routed">
                 {saved.changed.toLocaleString("en")} products changed tier or reason.
