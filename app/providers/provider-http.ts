@@ -1,0 +1,87 @@
+import type { z } from "zod";
+import { ProviderError, type ProviderContext, type ProviderErrorCode, type ProviderId } from "./provider";
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface ProviderCall {
+  method?: "GET" | "POST" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body (serialised here) or a ready body such as FormData. */
+  json?: unknown;
+  body?: BodyInit;
+}
+
+/** Retry-After in ms from seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The error code an HTTP status means when the body says nothing more specific. */
+export function codeForStatus(status: number): ProviderErrorCode {
+  if (status === 429) return "rate_limited";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 402) return "out_of_credits";
+  if (status === 404) return "not_found";
+  if (status === 408 || status === 504) return "timeout";
+  if (status >= 500) return "server_error";
+  return "invalid_input";
+}
+
+/**
+ * One HTTP call to a provider API: a timeout, and every failure turned into a
+ * ProviderError that says whether a retry can help. `classify` lets an adapter
+ * read its provider's error body (e.g. FASHN's OutOfCredits is a 429 that no
+ * retry fixes).
+ */
+export async function providerRequest(
+  provider: ProviderId,
+  ctx: ProviderContext,
+  call: ProviderCall,
+  classify?: (status: number, body: unknown) => { code: ProviderErrorCode; message: string; providerCode?: string } | undefined,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = { accept: "application/json", ...call.headers };
+  let body = call.body;
+  if (call.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(call.json);
+  }
+  let response: Response;
+  try {
+    response = await ctx.fetch(call.url, { method: call.method ?? "GET", headers, body, signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "TimeoutError" || name === "AbortError") throw new ProviderError(provider, "timeout", `${provider} did not answer within ${ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
+    throw new ProviderError(provider, "server_error", `${provider} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  if (text.length > 0 && (response.headers.get("content-type") ?? "").includes("json")) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ProviderError(provider, "bad_response", `${provider} answered ${response.status} with malformed JSON`, { status: response.status });
+    }
+  }
+  if (!response.ok) {
+    const specific = classify?.(response.status, parsed);
+    const code = specific?.code ?? codeForStatus(response.status);
+    const message = specific?.message ?? `${provider} answered HTTP ${response.status}${typeof parsed === "string" && parsed ? `: ${parsed.slice(0, 200)}` : ""}`;
+    throw new ProviderError(provider, code, message, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")), providerCode: specific?.providerCode });
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** Parses a provider answer with its zod contract; a mismatch is a bad_response (retryable once the provider recovers). */
+export function parseProviderBody<T>(provider: ProviderId, schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+    throw new ProviderError(provider, "bad_response", `${provider} ${what} did not match its contract (${fields})`);
+  }
+  return result.data;
+}
