@@ -1,10 +1,11 @@
 import type { z } from "zod";
-import { ProviderError, type ProviderContext, type ProviderErrorCode, type ProviderId } from "./provider";
+import { ProviderError, type ProviderContext, type ProviderErrorCode, type ProviderId, type ProviderOutput } from "./provider";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface ProviderCall {
-  method?: "GET" | "POST" | "DELETE";
+  /** PUT is fal's queue cancel. */
+  method?: "GET" | "POST" | "PUT" | "DELETE";
   url: string;
   headers?: Record<string, string>;
   /** JSON body (serialised here) or a ready body such as FormData. */
@@ -84,4 +85,29 @@ export function parseProviderBody<T>(provider: ProviderId, schema: z.ZodType<T>,
     throw new ProviderError(provider, "bad_response", `${provider} ${what} did not match its contract (${fields})`);
   }
   return result.data;
+}
+
+/**
+ * Downloads one finished output. Output URLs are public CDN links that expire
+ * (FASHN after 72 h, Replicate after an hour), so 404/410 there means the result
+ * is gone (expired_result), not that the job never existed. No API key is sent:
+ * the CDN does not need it and it must not leave for another host.
+ */
+export async function downloadProviderOutput(provider: ProviderId, ctx: ProviderContext, output: ProviderOutput): Promise<{ bytes: Buffer; contentType: string }> {
+  if (output.kind === "bytes") return { bytes: output.bytes, contentType: output.contentType };
+  let response: Response;
+  try {
+    response = await ctx.fetch(output.url, { signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "TimeoutError" || name === "AbortError") throw new ProviderError(provider, "timeout", `${provider} output did not download within ${ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
+    throw new ProviderError(provider, "server_error", `${provider} output could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    const code = response.status === 404 || response.status === 410 ? "expired_result" : codeForStatus(response.status);
+    throw new ProviderError(provider, code, `${provider} output download answered HTTP ${response.status}`, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
+  }
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { bytes, contentType: response.headers.get("content-type") ?? output.contentType ?? "application/octet-stream" };
 }
