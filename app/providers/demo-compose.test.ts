@@ -9,6 +9,7 @@ import {
   mannequinSvg,
   resolveBackground,
   resolveCanvas,
+  resolveVideoSize,
   resolveView,
   seedJitter,
 } from "./demo-compose";
@@ -53,6 +54,19 @@ describe("resolveCanvas", () => {
   });
 });
 
+describe("resolveVideoSize", () => {
+  it("takes explicit sizes, then the aspect ratio, else 2:3", () => {
+    expect(resolveVideoSize("16:9", { width: 640, height: 360 })).toEqual({ width: 640, height: 360 });
+    expect(resolveVideoSize("9:16", undefined)).toEqual({ width: 720, height: 1280 });
+    expect(resolveVideoSize(undefined, undefined)).toEqual({ width: 720, height: 1080 });
+  });
+
+  it("refuses unknown ratios and odd sizes, naming the field", () => {
+    expect(() => resolveVideoSize("21:9", undefined)).toThrow(/aspectRatio must be one of 2:3, 9:16/);
+    expect(() => resolveVideoSize(undefined, { width: 641, height: 360 })).toThrow(/must be even/);
+  });
+});
+
 describe("figureToCanvas", () => {
   it("maps the 1000×1500 figure frame onto the default canvas exactly", () => {
     const map = figureToCanvas("front", DEFAULT_CANVAS);
@@ -71,11 +85,11 @@ describe("figureToCanvas", () => {
 describe("garmentPlacement", () => {
   const base = { category: "tops" as const, canvas: DEFAULT_CANVAS, garment: flatLay, seed: 1 };
 
-  it("puts a top on the torso of the front view, roughly half the canvas wide", () => {
+  it("puts a top's flat-lay frame over the torso of the front view, about 70% of the canvas wide", () => {
     const p = garmentPlacement({ ...base, view: "front" });
     expect(p.flop).toBe(false);
-    expect(p.width / DEFAULT_CANVAS.width).toBeGreaterThan(0.4);
-    expect(p.width / DEFAULT_CANVAS.width).toBeLessThan(0.55);
+    expect(p.width / DEFAULT_CANVAS.width).toBeGreaterThan(0.65);
+    expect(p.width / DEFAULT_CANVAS.width).toBeLessThan(0.75);
     expect(p.centre.x).toBeCloseTo(DEFAULT_CANVAS.width / 2, -1.5);
     expect(p.centre.y / DEFAULT_CANVAS.height).toBeGreaterThan(0.35);
     expect(p.centre.y / DEFAULT_CANVAS.height).toBeLessThan(0.5);

@@ -68,6 +68,27 @@ export function resolveCanvas(extra: Record<string, unknown> | undefined): Size 
   return { width: pick("width"), height: pick("height") };
 }
 
+const VIDEO_SIZES: Readonly<Record<string, Size>> = {
+  "2:3": { width: 720, height: 1080 },
+  "9:16": { width: 720, height: 1280 },
+  "4:5": { width: 720, height: 900 },
+  "1:1": { width: 720, height: 720 },
+  "16:9": { width: 1280, height: 720 },
+};
+
+/** Clip size for image-to-video: explicit `extra` sizes win, then the aspect ratio, else 2:3 like the stills. */
+export function resolveVideoSize(aspectRatio: string | undefined, extra: Record<string, unknown> | undefined): Size {
+  if (extra?.width !== undefined || extra?.height !== undefined) {
+    const size = resolveCanvas(extra);
+    if (size.width % 2 !== 0 || size.height % 2 !== 0) throw new RangeError("extra.width and extra.height must be even for video (H.264)");
+    return size;
+  }
+  if (aspectRatio === undefined) return VIDEO_SIZES["2:3"];
+  const size = VIDEO_SIZES[aspectRatio.trim()];
+  if (!size) throw new RangeError(`aspectRatio must be one of ${Object.keys(VIDEO_SIZES).join(", ")}`);
+  return size;
+}
+
 interface ViewLayout {
   scaleX: number;
   scaleY: number;
@@ -87,12 +108,16 @@ const VIEW_LAYOUT: Record<DemoView, ViewLayout> = {
   detail: { scaleX: 2.1, scaleY: 2.1, origin: { x: 500, y: 560 }, flop: false, figureFill: "#bdbdbb" },
 };
 
-/** Where a garment of each category sits on the figure, in figure space. */
+/**
+ * Where a flat-lay of each category sits on the figure, in figure space. The
+ * boxes hold the whole flat-lay frame (its backdrop included), sized so a
+ * typical garment's neckline meets the shoulders and a waistband the hips.
+ */
 const GARMENT_BOX: Record<GarmentCategory, { x: number; y: number; width: number; height: number }> = {
-  auto: { x: 240, y: 262, width: 520, height: 760 },
-  tops: { x: 240, y: 262, width: 520, height: 760 },
-  "one-pieces": { x: 250, y: 262, width: 500, height: 1000 },
-  bottoms: { x: 300, y: 740, width: 400, height: 700 },
+  auto: { x: 150, y: 150, width: 700, height: 875 },
+  tops: { x: 150, y: 150, width: 700, height: 875 },
+  "one-pieces": { x: 170, y: 40, width: 660, height: 1150 },
+  bottoms: { x: 148, y: 686, width: 704, height: 880 },
 };
 
 /** Figure space → canvas: a uniform fit (centred), after the view's own scale about its origin. */
