@@ -5,7 +5,6 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { env } from "./app/config/env";
-import { prepareDatabase } from "./app/db.server";
 
 /**
  * Serves the production build (`npm run build`). HOST defaults to loopback in
@@ -17,7 +16,6 @@ if (config.demo && host !== "127.0.0.1" && host !== "localhost" && host !== "::1
   throw new Error(`HOST=${host}: demo mode listens on loopback only; unset HOST or set it to 127.0.0.1`);
 }
 
-await prepareDatabase();
 const build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
 const app = express();
 app.disable("x-powered-by");

@@ -1,5 +1,5 @@
 import { PrismaClient } from "@prisma/client";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseUrl } from "./db-url";
 
 declare global {
@@ -8,18 +8,8 @@ declare global {
 }
 
 export function createPrismaClient(url = databaseUrl()): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
 }
 
 export const prisma: PrismaClient = (globalThis.shotlanePrisma ??= createPrismaClient());
 export default prisma;
-
-/**
- * SQLite is shared by the web process and the worker: WAL lets readers run
- * beside a writer, and the busy timeout makes a writer wait instead of failing.
- */
-export async function prepareDatabase(db: PrismaClient = prisma): Promise<void> {
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-}

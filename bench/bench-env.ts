@@ -1,21 +1,25 @@
-import { copyFileSync, rmSync } from "node:fs";
+import { databaseUrl, withDatabase } from "../app/db-url";
+import { dropDatabase, ensureDatabase } from "../scripts/lib/database";
 
 /**
  * Points this process at its own copy of the migrated template database and
- * sets the environment the app parses; returns a function that removes the copy.
+ * sets the environment the app parses; returns a function that drops the copy.
  */
-export function useBenchDatabase(template: string, name: string): () => void {
-  const db = `.data/${name}-${process.pid}.db`;
-  copyFileSync(template, db);
+export async function useBenchDatabase(template: string, name: string): Promise<() => Promise<void>> {
+  const url = withDatabase(databaseUrl(), `${name.replace(/-/g, "_")}_${process.pid}`);
+  await dropDatabase(url);
+  await ensureDatabase(url, { template });
   Object.assign(process.env, {
     NODE_ENV: "test",
-    DATABASE_URL: `file:./${db}`,
+    DATABASE_URL: url,
     SHOPIFY_API_KEY: "bench-key",
     SHOPIFY_API_SECRET: "bench-secret",
     SHOPIFY_APP_URL: "https://bench.shotlane.test",
     QUEUE_PREFIX: `bench-${process.pid}`,
   });
-  return () => {
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
+  return async () => {
+    const { default: prisma } = await import("../app/db.server");
+    await prisma.$disconnect();
+    await dropDatabase(url);
   };
 }

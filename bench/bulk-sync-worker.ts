@@ -6,13 +6,13 @@ import { useBenchDatabase } from "./bench-env";
 /**
  * One bulk-sync measurement in a fresh process, so peak RSS is this sync's
  * alone: the store emulator runs in a child process, the app side here.
- * Usage: tsx bench/bulk-sync-worker.ts <products> <template-db>
+ * Usage: tsx bench/bulk-sync-worker.ts <products> <template database name>
  */
 const products = Number(process.argv[2]);
 const template = process.argv[3];
 const SHOP = "bench-bulk.myshopify.com";
 const TOKEN = "shpat_bench_bulk";
-const removeDatabase = useBenchDatabase(template, "bench-bulk");
+const removeDatabase = await useBenchDatabase(template, "shotlane_bench_bulk");
 
 const port = await freePort();
 const emulator = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "emulator/main.ts"], {
@@ -22,11 +22,10 @@ const emulator = spawn(process.execPath, [path.join("node_modules", "tsx", "dist
 const emulatorUrl = `http://127.0.0.1:${port}`;
 try {
   await waitFor(async () => (await fetch(`${emulatorUrl}/emulator/health`).catch(() => null))?.ok ?? false, { timeoutMs: 60_000, what: "the emulator" });
-  const { default: prisma, prepareDatabase } = await import("../app/db.server");
+  const { default: prisma } = await import("../app/db.server");
   const { installEmulatorRedirect } = await import("../app/shopify/emulator-redirect.server");
   const { requestCatalogSync, runCatalogSync } = await import("../app/catalog/catalog-sync.server");
   const { unauthenticated } = await import("../app/shopify.server");
-  if (!process.env.BENCH_NO_WAL) await prepareDatabase();
   installEmulatorRedirect({ shop: SHOP, emulatorUrl });
   await prisma.shop.create({ data: { id: SHOP } });
   await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: TOKEN } });
@@ -59,6 +58,6 @@ try {
   await prisma.$disconnect();
 } finally {
   emulator.kill("SIGTERM");
-  removeDatabase();
+  await removeDatabase();
 }
 process.exit(0);

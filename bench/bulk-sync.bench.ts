@@ -24,7 +24,7 @@ export async function benchBulkSync(template: string): Promise<void> {
     if (!line) throw new Error(`bulk sync worker printed no result:\n${out}`);
     results.push(JSON.parse(line) as Result);
   }
-  console.log(`\nBulk catalog sync (bulkOperationRunQuery → streamed JSONL → SQLite; emulator in its own process; target 10k < 30 s)`);
+  console.log(`\nBulk catalog sync (bulkOperationRunQuery → streamed JSONL → PostgreSQL; emulator in its own process; target 10k < 30 s)`);
   for (const r of results) {
     console.log(
       `  ${r.products.toLocaleString("en").padStart(7)} products, ${r.variants.toLocaleString("en").padStart(7)} variants: ${r.seconds.toFixed(1).padStart(6)} s = ${(r.products / r.seconds).toFixed(0)} products/s (Shopify's export ${r.exportSeconds.toFixed(1)} s, import ${(r.seconds - r.exportSeconds).toFixed(1)} s); peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.rssBeforeMb.toFixed(0)} MB before the sync) (${r.status})`,

@@ -1,5 +1,4 @@
 import prisma from "../app/db.server";
-import { prepareDatabase } from "../app/db.server";
 import { requestCatalogSync, runCatalogSync } from "../app/catalog/catalog-sync.server";
 import { listProducts, productListFacets } from "../app/catalog/product-list.server";
 import { productListQuerySchema } from "../app/catalog/product-list-query";
@@ -11,7 +10,6 @@ const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 500);
 
 /** Sync of the demo-size catalog from the emulator, then the product list page's server work. */
 export async function benchCatalog(): Promise<void> {
-  await prepareDatabase();
   const emulator = await startTestStore({ productCount: PRODUCTS, bucket: { maximumAvailable: 10_000, restoreRate: 1_000 } });
   try {
     const { admin } = await unauthenticated.admin(TEST_SHOP);

@@ -1,20 +1,17 @@
-import { mkdirSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import path from "node:path";
+import { databaseUrl, withDatabase } from "../app/db-url";
+import { dropDatabase, migrateDatabase } from "../scripts/lib/database";
 import { useBenchDatabase } from "./bench-env";
 
 /**
  * `npm run bench`: each benchmark prints its figures and its ratio against a
  * baseline measured in the same run, on this machine. No pass/fail timing.
  */
-mkdirSync(".data", { recursive: true });
-const template = ".data/bench-template.db";
-rmSync(template, { force: true });
-execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
-  env: { ...process.env, DATABASE_URL: `file:./${template}`, CHECKPOINT_DISABLE: "1" },
-  stdio: "pipe",
-});
-const removeDatabase = useBenchDatabase(template, "bench");
+// One migrated template database; each benchmark process copies it (CREATE DATABASE … TEMPLATE).
+const template = `shotlane_bench_template_${process.pid}`;
+const templateUrl = withDatabase(databaseUrl(), template);
+await dropDatabase(templateUrl);
+await migrateDatabase(templateUrl);
+const removeDatabase = await useBenchDatabase(template, "shotlane_bench");
 
 // `npm run bench -- routing` runs only the benchmarks whose name contains an argument.
 const benches: [string, () => Promise<void>][] = [
@@ -26,6 +23,7 @@ const wanted = process.argv.slice(2);
 try {
   for (const [name, run] of benches) if (wanted.length === 0 || wanted.some((w) => name.includes(w))) await run();
 } finally {
-  removeDatabase();
+  await removeDatabase();
+  await dropDatabase(templateUrl);
 }
 process.exit(0);

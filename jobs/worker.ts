@@ -1,11 +1,9 @@
 import { closeQueues } from "./queues";
 import { scheduleRecurringJobs, startWorkers, stopWorkers } from "./workers";
 import { env } from "../app/config/env";
-import { prepareDatabase } from "../app/db.server";
 
 // Parse the environment first: a bad variable stops the worker with its name.
 env();
-await prepareDatabase();
 const workers = startWorkers();
 await scheduleRecurringJobs();
 console.info(`Shotlane worker started: ${workers.map((w) => w.name).join(", ")}`);

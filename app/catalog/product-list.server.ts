@@ -38,7 +38,7 @@ export function productListWhere(shopId: string, query: ProductListQuery, planTi
   return {
     ...(planTiers ? { AND: [{ tier: { in: planTiers } }] } : {}),
     shopId,
-    ...(query.q ? { OR: [{ title: { contains: query.q } }, { handle: { contains: query.q } }, { variants: { some: { sku: { contains: query.q } } } }] } : {}),
+    ...(query.q ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { handle: { contains: query.q, mode: "insensitive" } }, { variants: { some: { sku: { contains: query.q, mode: "insensitive" } } } }] } : {}),
     ...(query.type ? { productType: query.type } : {}),
     ...(query.vendor ? { vendor: query.vendor } : {}),
     ...(query.tag ? { tags: { some: { tag: query.tag } } } : {}),

@@ -35,6 +35,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, SHOTLANE_DEMO: "1", SHOTLANE_EMULATOR_URL: "http://127.0.0.1:4010" }).demo).toBe(true);
   });
 
+  it("takes a PostgreSQL DATABASE_URL and refuses anything else with the expected form", () => {
+    expect(parseEnv({ ...base, DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/shotlane" }).DATABASE_URL).toBe("postgresql://postgres@127.0.0.1:5432/shotlane");
+    expect(() => parseEnv({ ...base, DATABASE_URL: "file:./.data/shotlane.db" })).toThrow(/DATABASE_URL: must be a PostgreSQL URL with a database name, such as postgresql:\/\//);
+    expect(() => parseEnv({ ...base, DATABASE_URL: "postgresql://127.0.0.1:5432/" })).toThrow(/DATABASE_URL/);
+  });
+
   it("rejects a malformed port and demo shop", () => {
     expect(() => parseEnv({ ...base, PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ ...base, SHOTLANE_DEMO_SHOP: "evil.example.com" })).toThrow(/SHOTLANE_DEMO_SHOP: must be a myshopify domain/);

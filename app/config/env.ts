@@ -12,7 +12,10 @@ const envSchema = z
     SHOPIFY_API_SECRET: z.string({ error: "set it to the app's client secret (`shopify app env show`)" }).min(1, "must not be empty: set it to the app's client secret"),
     SHOPIFY_APP_URL: z.url({ error: "set it to the app's public URL, e.g. https://shotlane.example.com" }),
     SCOPES: z.string().optional(),
-    DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL such as file:./.data/shotlane.db").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/]+\/[^/?]+/, "must be a PostgreSQL URL with a database name, such as postgresql://postgres@127.0.0.1:5432/shotlane")
+      .optional(),
     REDIS_URL: z.url({ error: "set it to a Redis URL such as redis://127.0.0.1:6379" }).default("redis://127.0.0.1:6379"),
     /** BullMQ key prefix; tests give each run its own so queues never mix. */
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, "use lowercase letters, digits and dashes only").default("shotlane"),

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { databaseUrl as defaultDatabaseUrl, withDatabase } from "../../app/db-url";
 import { startEmulator } from "../../emulator/server";
+import { dropDatabase, migrateDatabase } from "./database";
 import { readAppToml, webhookSubscriptions } from "./app-toml";
 import { freePort, waitFor } from "./net";
 import { resolveRedis, type RedisHandle } from "./redis";
@@ -14,7 +16,10 @@ export const DEMO_ACCESS_TOKEN = "shpat_shotlane_demo_token";
 export interface DemoStackOptions {
   appPort?: number;
   emulatorPort?: number;
-  databaseFile?: string;
+  /** PostgreSQL database name on the server of DATABASE_URL (default shotlane_demo); created and migrated on start. */
+  database?: string;
+  /** Drop the database on stop (tests); the demo keeps its data between runs. */
+  dropDatabaseOnStop?: boolean;
   productCount?: number;
   seed?: number;
   queuePrefix?: string;
@@ -65,7 +70,7 @@ function run(command: string, args: string[], env: Record<string, string>, what:
 
 /**
  * The whole pipeline on this machine: store emulator (in this process), web
- * app and worker (child processes), Redis, SQLite. The app runs its production
+ * app and worker (child processes), Redis, PostgreSQL. The app runs its production
  * code; only the demo shop's Admin API requests land on the emulator.
  */
 export async function startDemoStack(options: DemoStackOptions = {}): Promise<DemoStack> {
@@ -93,13 +98,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     );
     await emulator?.close();
     await redis?.stop();
+    if (options.dropDatabaseOnStop) await dropDatabase(databaseUrl);
   };
+  const databaseUrl = withDatabase(defaultDatabaseUrl(), options.database ?? "shotlane_demo");
 
   try {
     redis = await resolveRedis();
-    mkdirSync(".data", { recursive: true });
-    const databaseUrl = `file:./${options.databaseFile ?? ".data/demo.db"}`;
-    run(bin("prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" }, "Database migration");
+    await migrateDatabase(databaseUrl);
     timings.database = Date.now() - t0;
 
     ensureBuilt(log);

@@ -11,7 +11,7 @@ describe("demo catalog and tier routing in Chromium", () => {
 
   beforeAll(async () => {
     const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, databaseFile: `.data/test-e2e-${id}.db`, queuePrefix: `test-e2e-${id}`, stdio: "ignore", log: () => undefined });
+    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-${id}`, stdio: "ignore", log: () => undefined });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   });

@@ -1,12 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { testRunFiles } from "./test-env";
+import { dropDatabasesLike, migrateDatabase } from "../../scripts/lib/database";
+import { testRunDatabases } from "./test-env";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** This vitest run's id: its database files carry it, so runs in the same checkout never share or delete each other's. */
+    /** This vitest run's id: its databases carry it, so runs on one server never share or drop each other's. */
     testRunId: string;
   }
 }
@@ -14,26 +12,19 @@ declare module "vitest" {
 const runId = String(process.pid);
 
 /**
- * Builds one migrated SQLite database; each test file copies it (setup-env.ts)
- * so files run in parallel without sharing rows, and the migrations that CI
+ * Builds one migrated database; each test file copies it (setup-env.ts) so
+ * files run in parallel without sharing rows, and the migrations that CI
  * checks are the committed ones.
  */
-export function setup(project: TestProject) {
-  const { template } = testRunFiles(runId);
-  mkdirSync(".data", { recursive: true });
-  rmSync(template, { force: true });
-  const prismaBin = path.join("node_modules", ".bin", "prisma");
-  execFileSync(prismaBin, ["migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: `file:./${template}`, CHECKPOINT_DISABLE: "1" },
-    stdio: "pipe",
-  });
+export async function setup(project: TestProject) {
+  const databases = testRunDatabases(runId);
+  await dropDatabasesLike(databases.server, databases.prefix);
+  await migrateDatabase(databases.templateUrl);
   project.provide("testRunId", runId);
 }
 
-/** Removes this run's database files (and the browser suite's) when the run ends. */
-export function teardown() {
-  const { prefix } = testRunFiles(runId);
-  for (const file of readdirSync(".data")) {
-    if ((file.startsWith(prefix) || file.startsWith("test-e2e-")) && /\.db(-wal|-shm|-journal)?$/.test(file)) rmSync(path.join(".data", file), { force: true });
-  }
+/** Drops this run's databases when the run ends. */
+export async function teardown() {
+  const databases = testRunDatabases(runId);
+  await dropDatabasesLike(databases.server, databases.prefix);
 }

@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "SyncRun" ADD COLUMN "bulkOperationId" TEXT;
-
