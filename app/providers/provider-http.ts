@@ -52,14 +52,14 @@ export async function providerRequest(
     body = JSON.stringify(call.json);
   }
   let response: Response;
+  let text: string;
   try {
+    // The timeout covers the body too: a provider can send headers and then stall.
     response = await ctx.fetch(call.url, { method: call.method ?? "GET", headers, body, signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+    text = await response.text();
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "TimeoutError" || name === "AbortError") throw new ProviderError(provider, "timeout", `${provider} did not answer within ${ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
-    throw new ProviderError(provider, "server_error", `${provider} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    throw transportError(provider, ctx, error, "did not answer");
   }
-  const text = await response.text();
   let parsed: unknown = text;
   if (text.length > 0 && (response.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -75,6 +75,25 @@ export async function providerRequest(
     throw new ProviderError(provider, code, message, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")), providerCode: specific?.providerCode });
   }
   return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** Codes of app/net's RemoteFetchError that no retry can fix: the URL or the answer breaks the fetch policy. */
+const POLICY_REFUSALS = new Set(["forbidden_scheme", "forbidden_address", "too_large", "too_many_redirects"]);
+
+/**
+ * A failure before a whole HTTP answer arrived, as a ProviderError: a timeout
+ * or a dropped connection may be retried; a URL the fetch policy refuses
+ * (private address, not https, too large) is refused again on every retry.
+ */
+function transportError(provider: ProviderId, ctx: ProviderContext, error: unknown, what: string): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "TimeoutError" || name === "AbortError") return new ProviderError(provider, "timeout", `${provider} ${what} within ${ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
+  const policyCode = name === "RemoteFetchError" ? (error as { code?: string }).code : undefined;
+  if (policyCode === "timeout") return new ProviderError(provider, "timeout", `${provider} ${what}: ${message}`);
+  if (policyCode && POLICY_REFUSALS.has(policyCode)) return new ProviderError(provider, "invalid_input", `${provider} request refused by the fetch policy: ${message}`, { providerCode: policyCode });
+  return new ProviderError(provider, "server_error", `${provider} could not be reached: ${message}`);
 }
 
 /** Parses a provider answer with its zod contract; a mismatch is a bad_response (retryable once the provider recovers). */
@@ -96,18 +115,17 @@ export function parseProviderBody<T>(provider: ProviderId, schema: z.ZodType<T>,
 export async function downloadProviderOutput(provider: ProviderId, ctx: ProviderContext, output: ProviderOutput): Promise<{ bytes: Buffer; contentType: string }> {
   if (output.kind === "bytes") return { bytes: output.bytes, contentType: output.contentType };
   let response: Response;
+  let bytes: Buffer;
   try {
     response = await ctx.fetch(output.url, { signal: AbortSignal.timeout(ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      const code = response.status === 404 || response.status === 410 ? "expired_result" : codeForStatus(response.status);
+      throw new ProviderError(provider, code, `${provider} output download answered HTTP ${response.status}`, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
+    }
+    bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "TimeoutError" || name === "AbortError") throw new ProviderError(provider, "timeout", `${provider} output did not download within ${ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
-    throw new ProviderError(provider, "server_error", `${provider} output could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    throw transportError(provider, ctx, error, "output did not download");
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    const code = response.status === 404 || response.status === 410 ? "expired_result" : codeForStatus(response.status);
-    throw new ProviderError(provider, code, `${provider} output download answered HTTP ${response.status}`, { status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) });
-  }
-  const bytes = Buffer.from(await response.arrayBuffer());
   return { bytes, contentType: response.headers.get("content-type") ?? output.contentType ?? "application/octet-stream" };
 }
