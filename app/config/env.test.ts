@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env";
 
-const base = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret", SHOPIFY_APP_URL: "https://app.example.com" };
+const base = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret", SHOPIFY_APP_URL: "https://app.example.com", SHOTLANE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
 
 describe("parseEnv", () => {
   it("accepts a complete environment and fills defaults", () => {
@@ -39,6 +39,17 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/shotlane" }).DATABASE_URL).toBe("postgresql://postgres@127.0.0.1:5432/shotlane");
     expect(() => parseEnv({ ...base, DATABASE_URL: "file:./.data/shotlane.db" })).toThrow(/DATABASE_URL: must be a PostgreSQL URL with a database name, such as postgresql:\/\//);
     expect(() => parseEnv({ ...base, DATABASE_URL: "postgresql://127.0.0.1:5432/" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("requires a 32-byte base64 encryption key and says how to make one", () => {
+    const { SHOTLANE_ENCRYPTION_KEY: _, ...withoutKey } = base;
+    expect(() => parseEnv(withoutKey)).toThrow(/SHOTLANE_ENCRYPTION_KEY: set it to 32 random bytes in base64 \(`openssl rand -base64 32`\)/);
+    expect(() => parseEnv({ ...base, SHOTLANE_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/must be exactly 32 bytes/);
+  });
+
+  it("refuses half an S3 configuration and a fetch allow-list in production", () => {
+    expect(() => parseEnv({ ...base, SHOTLANE_S3_BUCKET: "assets" })).toThrow(/SHOTLANE_S3_BUCKET: S3 storage also needs SHOTLANE_S3_ENDPOINT/);
+    expect(() => parseEnv({ ...base, NODE_ENV: "production", SHOTLANE_FETCH_ALLOW_ORIGINS: "http://127.0.0.1:1" })).toThrow(/SHOTLANE_FETCH_ALLOW_ORIGINS: is for tests and the demo only/);
   });
 
   it("rejects a malformed port and demo shop", () => {

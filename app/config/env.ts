@@ -27,8 +27,27 @@ const envSchema = z
     SHOTLANE_DEMO: z.enum(["0", "1"], { error: "must be 1 (demo mode on) or 0" }).default("0"),
     SHOTLANE_DEMO_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify domain such as shotlane-demo.myshopify.com").default("shotlane-demo.myshopify.com"),
     SHOTLANE_EMULATOR_URL: z.url({ error: "set it to the store emulator's URL, e.g. http://127.0.0.1:4010" }).optional(),
+    /** 32 random bytes, base64: encrypts provider credentials at rest (AES-256-GCM). */
+    SHOTLANE_ENCRYPTION_KEY: z
+      .string({ error: "set it to 32 random bytes in base64 (`openssl rand -base64 32`); it encrypts provider keys at rest" })
+      .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), "must be exactly 32 bytes in base64 (`openssl rand -base64 32`)"),
+    /** Where generated files are stored (content-addressed); S3 settings below replace it when SHOTLANE_S3_BUCKET is set. */
+    SHOTLANE_ASSET_DIR: z.string().min(1).default(".data/assets"),
+    SHOTLANE_S3_ENDPOINT: z.url({ error: "set it to the S3-compatible endpoint, e.g. https://s3.eu-west-1.amazonaws.com" }).optional(),
+    SHOTLANE_S3_REGION: z.string().min(1).default("us-east-1"),
+    SHOTLANE_S3_BUCKET: z.string().min(1).optional(),
+    SHOTLANE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    SHOTLANE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Origins the fetch policy lets through despite being loopback/http: the provider doubles in tests. Refused in production. */
+    SHOTLANE_FETCH_ALLOW_ORIGINS: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.SHOTLANE_S3_BUCKET && (!env.SHOTLANE_S3_ENDPOINT || !env.SHOTLANE_S3_ACCESS_KEY_ID || !env.SHOTLANE_S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["SHOTLANE_S3_BUCKET"], message: "S3 storage also needs SHOTLANE_S3_ENDPOINT, SHOTLANE_S3_ACCESS_KEY_ID and SHOTLANE_S3_SECRET_ACCESS_KEY" });
+    }
+    if (env.SHOTLANE_FETCH_ALLOW_ORIGINS && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["SHOTLANE_FETCH_ALLOW_ORIGINS"], message: "is for tests and the demo only: unset it in production" });
+    }
     if (env.SHOTLANE_DEMO !== "1") return;
     if (env.NODE_ENV === "production") {
       ctx.addIssue({ code: "custom", path: ["SHOTLANE_DEMO"], message: "demo mode cannot run with NODE_ENV=production: unset SHOTLANE_DEMO" });

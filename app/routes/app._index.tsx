@@ -19,6 +19,9 @@ export default function CatalogHome() {
     <Page fullWidth title="Catalog" subtitle={data.shop.name ?? data.shop.domain} secondaryActions={[
         { content: "Tier routing", url: "/app/routing" },
         { content: "Production plans", url: "/app/plans" },
+        { content: "Production", url: "/app/production" },
+        { content: "Brand recipes", url: "/app/recipes" },
+        { content: "Settings", url: "/app/settings" },
       ]}>
       <BlockStack gap="400">
         {data.demo ? (

@@ -26,6 +26,9 @@ export default function AppLayout() {
           </Link>
           <Link to="/app/routing">Tier routing</Link>
           <Link to="/app/plans">Production plans</Link>
+          <Link to="/app/production">Production</Link>
+          <Link to="/app/recipes">Brand recipes</Link>
+          <Link to="/app/settings">Settings</Link>
         </NavMenu>
       )}
       <Outlet />

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { databaseUrl as defaultDatabaseUrl, withDatabase } from "../../app/db-url";
 import { startEmulator } from "../../emulator/server";
@@ -18,6 +19,8 @@ export interface DemoStackOptions {
   emulatorPort?: number;
   /** PostgreSQL database name on the server of DATABASE_URL (default shotlane_demo); created and migrated on start. */
   database?: string;
+  /** Where generated files go (default .data/demo-assets). */
+  assetDir?: string;
   /** Drop the database on stop (tests); the demo keeps its data between runs. */
   dropDatabaseOnStop?: boolean;
   productCount?: number;
@@ -61,6 +64,18 @@ export function ensureBuilt(log: (line: string) => void): void {
   log("Building the app (remix vite:build)…");
   const result = spawnSync(bin("remix"), ["vite:build"], { stdio: "inherit" });
   if (result.status !== 0) throw new Error("The app did not build; see the output above.");
+}
+
+/**
+ * The demo's credential encryption key: made once and kept beside the demo
+ * database's other local state, so credentials saved in one demo run still
+ * decrypt in the next.
+ */
+function demoEncryptionKey(): string {
+  const file = path.join(".data", "demo-encryption.key");
+  mkdirSync(".data", { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
 }
 
 function run(command: string, args: string[], env: Record<string, string>, what: string): void {
@@ -136,6 +151,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       SHOPIFY_API_KEY: DEMO_API_KEY,
       SHOPIFY_API_SECRET: DEMO_API_SECRET,
       SHOPIFY_APP_URL: appUrl,
+      SHOTLANE_ENCRYPTION_KEY: demoEncryptionKey(),
+      SHOTLANE_ASSET_DIR: options.assetDir ?? ".data/demo-assets",
       SCOPES: toml.access_scopes.scopes,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,

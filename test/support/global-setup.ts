@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { dropDatabasesLike, migrateDatabase } from "../../scripts/lib/database";
-import { testRunDatabases } from "./test-env";
+import { rmSync } from "node:fs";
+import { testRunDatabases, testRunDirectory } from "./test-env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -27,4 +28,5 @@ export async function setup(project: TestProject) {
 export async function teardown() {
   const databases = testRunDatabases(runId);
   await dropDatabasesLike(databases.server, databases.prefix);
+  rmSync(testRunDirectory(runId), { recursive: true, force: true });
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { ensureDatabase } from "../../scripts/lib/database";
-import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, testRunDatabases } from "./test-env";
+import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, TEST_ENCRYPTION_KEY, testRunDatabases, testRunDirectory } from "./test-env";
 
 // Runs before each test file's imports: every file gets its own database copy
 // and its own queue prefix, so parallel files never see each other's rows or jobs.
 const id = `${process.pid}_${randomUUID().slice(0, 8)}`;
-const databases = testRunDatabases(inject("testRunId"));
+const runId = inject("testRunId");
+const databases = testRunDatabases(runId);
 const url = databases.copyUrl(id);
 await ensureDatabase(url, { template: databases.template });
 
@@ -16,6 +17,8 @@ Object.assign(process.env, {
   SHOPIFY_API_KEY: TEST_API_KEY,
   SHOPIFY_API_SECRET: TEST_API_SECRET,
   SHOPIFY_APP_URL: TEST_APP_URL,
+  SHOTLANE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+  SHOTLANE_ASSET_DIR: `${testRunDirectory(runId)}/assets-${id}`,
   SCOPES: "read_products",
   QUEUE_PREFIX: `test-${id.replace(/_/g, "-")}`,
   SHOTLANE_DEMO: "0",

@@ -99,4 +99,16 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
   await db.tierRule.create({ data: { shopId: shop, position: 0, name: "Dresses first", tier: 1, conditions: { productTypes: ["Dresses"] } } });
   await db.productionPlan.create({ data: { shopId: shop, tier: 1, items: [] } });
   await db.webhookDelivery.create({ data: { webhookId: `seed-${n}`, shopId: shop, topic: "PRODUCTS_UPDATE", outcome: "processed" } });
+  await db.garmentCategory.create({ data: { shopId: shop, key: "dresses", name: "Dresses", position: 0, productTypes: ["Dresses"], tags: [] } });
+  const recipe = await db.recipe.create({ data: { shopId: shop, categoryKey: "dresses", currentVersion: 1 } });
+  const version = await db.recipeVersion.create({ data: { shopId: shop, recipeId: recipe.id, version: 1, spec: { provider: "demo" }, createdBy: "user:1" } });
+  await db.modelReference.create({ data: { shopId: shop, name: "Model A", storageKey: `sha256/ab/${"ab".repeat(32)}.png`, contentType: "image/png", width: 10, height: 10, bytes: 100, createdBy: "user:1" } });
+  await db.providerCredential.create({ data: { shopId: shop, provider: "fashn", encryptedApiKey: "v1.x.y.z", keyHint: "abcd" } });
+  const productId = `gid://shopify/Product/${n * 100 + 1}`;
+  const order = await db.productionOrder.create({ data: { shopId: shop, productId, status: "completed", source: "manual", requestedBy: "user:1" } });
+  const request = await db.assetRequest.create({ data: { shopId: shop, orderId: order.id, productId, asset: "on-model-front", source: "ai", status: "succeeded", recipeVersionId: version.id, candidatesWanted: 1 } });
+  const asset = await db.asset.create({
+    data: { shopId: shop, productId, orderId: order.id, requestId: request.id, candidateIndex: 0, source: "ai", kind: "image", status: "stored", provider: "demo", model: "demo-compose", operation: "try-on", recipeVersionId: version.id },
+  });
+  await db.costEntry.create({ data: { shopId: shop, productId, orderId: order.id, assetId: asset.id, provider: "demo", model: "demo-compose", operation: "try-on", unit: "image", units: 1, costMicros: 0, outcome: "succeeded" } });
 }

@@ -4,6 +4,8 @@ import { databaseUrl, withDatabase } from "../../app/db-url";
 export const TEST_API_KEY = "shotlane-test-api-key";
 export const TEST_API_SECRET = "shotlane-test-api-secret";
 export const TEST_APP_URL = "https://shotlane.test";
+/** 32 fixed bytes: tests may compare ciphertexts across processes. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 0x5a).toString("base64");
 
 /**
  * One vitest run's databases on the local PostgreSQL: the migrated template,
@@ -19,4 +21,9 @@ export function testRunDatabases(runId: string, server = databaseUrl()) {
     templateUrl: withDatabase(server, `${prefix}template`),
     copyUrl: (id: string) => withDatabase(server, `${prefix}${id}`),
   };
+}
+
+/** A vitest run's scratch folder (asset stores of its test files); removed when the run ends. */
+export function testRunDirectory(runId: string): string {
+  return `.data/test-run-${runId}`;
 }
