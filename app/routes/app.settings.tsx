@@ -1,0 +1,42 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
+import { BudgetSettingsCard } from "../components/budget-settings-card";
+import { ProviderCredentialsCard } from "../components/provider-credentials-card";
+import { loadSettingsPage, submitSettingsForm } from "../settings/settings-page.server";
+import { requireShopAdmin } from "../shopify/require-shop-admin.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, demo } = await requireShopAdmin(request);
+  return loadSettingsPage(shop, { demo });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, actor } = await requireShopAdmin(request);
+  return submitSettingsForm(shop, await request.formData(), actor);
+};
+
+export default function SettingsPage() {
+  const { demo, providers, budgets, spend } = useLoaderData<typeof loader>();
+  return (
+    <Page title="Settings" subtitle="Your AI providers' API keys and the spending limits for production." backAction={{ content: "Catalog", url: "/app" }}>
+      <Layout>
+        <Layout.AnnotatedSection id="providers" title="AI providers" description="Keys are encrypted at rest and never shown again after saving; only their last four characters are.">
+          <BlockStack gap="400">
+            {demo ? (
+              <Banner tone="info" title="Demo mode">
+                <Text as="p">The demo provider composes pictures locally and needs no key. Add a real provider's key here to use it instead.</Text>
+              </Banner>
+            ) : null}
+            {providers.map((card) => (
+              <ProviderCredentialsCard key={card.provider} card={card} />
+            ))}
+          </BlockStack>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection id="budgets" title="Budgets" description="Limits in US dollars, as providers bill.">
+          <BudgetSettingsCard budgets={budgets} spend={spend} />
+        </Layout.AnnotatedSection>
+      </Layout>
+    </Page>
+  );
+}
