@@ -1,0 +1,201 @@
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
+import { DEFAULT_CATEGORIES, defaultRecipeSpec } from "../../app/recipes/garment-category";
+import {
+  ensureDefaultRecipes,
+  listRecipes,
+  resolveRecipeForProduct,
+  sampleProductsByCategory,
+  saveGarmentCategories,
+  saveRecipeVersion,
+  uploadModelReference,
+} from "../../app/recipes/recipes.server";
+import { signedAssetUrl } from "../../app/storage/signed-url.server";
+import { loader as filesLoader } from "../../app/routes/files.$";
+import { mirrorProduct } from "../support/factories";
+
+const SHOP = "recipes-test.myshopify.com";
+const OTHER_SHOP = "recipes-other.myshopify.com";
+
+async function png(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: "#c0a080" } }).png().toBuffer();
+}
+
+function file(bytes: Buffer | string, name: string, type: string): File {
+  return new File([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], name, { type });
+}
+
+async function callFiles(url: string): Promise<Response> {
+  const parsed = new URL(url);
+  const result: unknown = await filesLoader({ request: new Request(url), params: { "*": parsed.pathname.replace(/^\/files\//, "") }, context: {} });
+  if (!(result instanceof Response)) throw new Error("the files loader must answer with a Response");
+  return result;
+}
+
+describe("brand recipes (PostgreSQL)", () => {
+  beforeAll(async () => {
+    await prisma.shop.createMany({ data: [{ id: SHOP }, { id: OTHER_SHOP }] });
+  });
+
+  it("creates the default categories and version-1 recipes once, even under concurrent calls", async () => {
+    await Promise.all(Array.from({ length: 6 }, () => ensureDefaultRecipes(prisma, SHOP, { demo: false })));
+    await ensureDefaultRecipes(prisma, SHOP, { demo: false });
+    const categories = await prisma.garmentCategory.findMany({ where: { shopId: SHOP }, orderBy: { position: "asc" } });
+    expect(categories.map((c) => c.key)).toEqual(DEFAULT_CATEGORIES.map((c) => c.key));
+    const versions = await prisma.recipeVersion.findMany({ where: { shopId: SHOP } });
+    expect(versions).toHaveLength(DEFAULT_CATEGORIES.length);
+    expect(new Set(versions.map((v) => v.version))).toEqual(new Set([1]));
+    expect(await prisma.auditEvent.count({ where: { shopId: SHOP, action: "recipes.defaults.created" } })).toBe(1);
+  });
+
+  it("resolves a product's recipe by type, by tag, and falls back to the first category", async () => {
+    const byType = await resolveRecipeForProduct(prisma, SHOP, { productType: "denim", tags: [] }, { demo: false });
+    expect(byType).toMatchObject({ categoryKey: "bottoms", version: 1, spec: defaultRecipeSpec("bottoms", { demo: false }) });
+    const row = await prisma.recipeVersion.findUniqueOrThrow({ where: { id: byType.recipeVersionId } });
+    expect(row.version).toBe(1);
+    expect((await resolveRecipeForProduct(prisma, SHOP, { productType: "Loungewear", tags: ["category:knitwear"] }, { demo: false })).categoryKey).toBe("knitwear");
+    expect((await resolveRecipeForProduct(prisma, SHOP, { productType: "Loungewear", tags: [] }, { demo: false })).categoryKey).toBe("tops");
+    // A shop seen for the first time gets its defaults on the way.
+    expect((await resolveRecipeForProduct(prisma, OTHER_SHOP, { productType: "Dresses", tags: [] }, { demo: true })).spec.provider).toBe("demo");
+  });
+
+  it("saves an edit as version 2, leaves version 1 untouched and audits the change", async () => {
+    const v1 = await prisma.recipeVersion.findFirstOrThrow({ where: { shopId: SHOP, recipe: { categoryKey: "dresses" }, version: 1 } });
+    const spec = { ...defaultRecipeSpec("dresses", { demo: false }), operation: "product-to-model", model: "product-to-model", promptTemplate: "{title} in {colour}, worn by the brand model, {lighting} light" };
+    const saved = await saveRecipeVersion(prisma, SHOP, "dresses", spec, "user:7", "  Warmer light  ");
+    expect(saved).toMatchObject({ ok: true, version: 2 });
+    const resolved = await resolveRecipeForProduct(prisma, SHOP, { productType: "Dresses", tags: [] }, { demo: false });
+    expect(resolved).toMatchObject({ categoryKey: "dresses", version: 2, spec: { promptTemplate: spec.promptTemplate, operation: "product-to-model" } });
+    const again = await prisma.recipeVersion.findUniqueOrThrow({ where: { id: v1.id } });
+    expect(again).toEqual(v1);
+
+    const [audit] = await prisma.auditEvent.findMany({ where: { shopId: SHOP, action: "recipes.version.saved" } });
+    expect(audit.actor).toBe("user:7");
+    expect(audit.data).toMatchObject({ categoryKey: "dresses", fromVersion: 1, toVersion: 2, note: "Warmer light" });
+    expect(Object.keys((audit.data as { changed: Record<string, unknown> }).changed).sort()).toEqual(["model", "operation", "promptTemplate"]);
+
+    const [listing] = (await listRecipes(prisma, SHOP)).filter((r) => r.category.key === "dresses");
+    expect(listing.versions.map((v) => [v.version, v.createdBy, v.note])).toEqual([
+      [2, "user:7", "Warmer light"],
+      [1, "system:defaults", "Default recipe"],
+    ]);
+
+    // Saving the same spec again is refused instead of adding an empty version.
+    expect(await saveRecipeVersion(prisma, SHOP, "dresses", spec, "user:7")).toEqual({ ok: false, errors: { form: "nothing changed since the current version: edit a field before saving" } });
+  });
+
+  it("refuses a database UPDATE of a version row (immutable by trigger)", async () => {
+    const v1 = await prisma.recipeVersion.findFirstOrThrow({ where: { shopId: SHOP, version: 1 } });
+    await expect(prisma.recipeVersion.update({ where: { id: v1.id }, data: { note: "rewritten" } })).rejects.toThrow(/RecipeVersion is immutable/);
+    await expect(prisma.$executeRaw`UPDATE "RecipeVersion" SET "spec" = '{}'::jsonb WHERE "id" = ${v1.id}`).rejects.toThrow(/immutable/);
+  });
+
+  it("gives concurrent saves distinct version numbers", async () => {
+    const base = defaultRecipeSpec("outerwear", { demo: false });
+    const results = await Promise.all(
+      [10, 20, 30, 40, 50].map((seed) => saveRecipeVersion(prisma, SHOP, "outerwear", { ...base, operation: "product-to-model", model: "product-to-model", seedPolicy: { mode: "fixed", seed } }, "user:8")),
+    );
+    const versions = results.map((r) => (r.ok ? r.version : 0)).sort();
+    expect(versions).toEqual([2, 3, 4, 5, 6]);
+    const recipe = await prisma.recipe.findUniqueOrThrow({ where: { shopId_categoryKey: { shopId: SHOP, categoryKey: "outerwear" } }, include: { versions: true } });
+    expect(recipe.currentVersion).toBe(6);
+    expect(recipe.versions.map((v) => v.version).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("refuses an invalid spec with field errors and saves nothing", async () => {
+    const before = await prisma.recipeVersion.count({ where: { shopId: SHOP } });
+    const audits = await prisma.auditEvent.count({ where: { shopId: SHOP } });
+    const spec = { ...defaultRecipeSpec("tops", { demo: false }), promptTemplate: "{title} in {color}", candidatesPerView: 7, views: [] };
+    const result = await saveRecipeVersion(prisma, SHOP, "tops", spec, "user:7");
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        promptTemplate: expect.stringContaining("unknown placeholder {color} (did you mean {colour}?)"),
+        candidatesPerView: "choose 1 to 4 candidates per view",
+        views: "add at least one view",
+      },
+    });
+    // Needs the shop: a real try-on without a model reference, model references of another shop, the demo provider outside demo mode.
+    expect(await saveRecipeVersion(prisma, SHOP, "tops", defaultRecipeSpec("tops", { demo: false }), "user:7")).toMatchObject({ ok: false, errors: { modelReferenceIds: expect.stringContaining("upload or pick") } });
+    expect(await saveRecipeVersion(prisma, SHOP, "tops", defaultRecipeSpec("tops", { demo: true }), "user:7", undefined, { demoProviderAllowed: false })).toMatchObject({
+      ok: false,
+      errors: { provider: expect.stringContaining("demo mode") },
+    });
+    expect(await saveRecipeVersion(prisma, SHOP, "no-such", defaultRecipeSpec("tops", { demo: true }), "user:7")).toMatchObject({ ok: false, errors: { category: expect.any(String) } });
+    expect(await prisma.recipeVersion.count({ where: { shopId: SHOP } })).toBe(before);
+    expect(await prisma.auditEvent.count({ where: { shopId: SHOP } })).toBe(audits);
+  });
+
+  it("accepts a real PNG as model reference, refuses HTML named .png and a 100×100 image, and serves it by signed URL", async () => {
+    const bytes = await png(640, 960);
+    const uploaded = await uploadModelReference(prisma, SHOP, file(bytes, "ava.png", "image/png"), " Ava front ", "user:7");
+    if (!uploaded.ok) throw new Error(JSON.stringify(uploaded.errors));
+    expect(uploaded.modelReference).toMatchObject({ name: "Ava front", width: 640, height: 960 });
+
+    const html = await uploadModelReference(prisma, SHOP, file("<!doctype html><html><body>hi</body></html>", "ava.png", "image/png"), "Ava", "user:7");
+    expect(html).toEqual({ ok: false, errors: { file: expect.stringMatching(/^the file is named as image\/png but the bytes are .*: upload a real PNG, JPEG or WebP image$/) } });
+    const tiny = await uploadModelReference(prisma, SHOP, file(await png(100, 100), "tiny.png", "image/png"), "Tiny", "user:7");
+    expect(tiny).toEqual({ ok: false, errors: { file: "the image is 100×100: use an image at least 512 pixels on its short side" } });
+    expect(await uploadModelReference(prisma, SHOP, file("x", "notes.txt", "text/plain"), "", "user:7")).toEqual({
+      ok: false,
+      errors: { name: expect.stringContaining("give the model reference a name"), file: "upload a PNG, JPEG or WebP image (this file is text/plain)" },
+    });
+    expect(await prisma.modelReference.count({ where: { shopId: SHOP } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { shopId: SHOP, action: "recipes.model-reference.uploaded" } })).toBe(1);
+
+    // A real try-on may now be saved with it; another shop's reference is refused.
+    const tops = { ...defaultRecipeSpec("tops", { demo: false }), modelReferenceIds: [uploaded.modelReference.id] };
+    expect(await saveRecipeVersion(prisma, SHOP, "tops", tops, "user:7")).toMatchObject({ ok: true, version: 2 });
+    expect(await saveRecipeVersion(prisma, OTHER_SHOP, "tops", tops, "user:7")).toMatchObject({ ok: false, errors: { modelReferenceIds: expect.stringContaining("not in this shop") } });
+
+    const row = await prisma.modelReference.findUniqueOrThrow({ where: { id: uploaded.modelReference.id } });
+    const url = signedAssetUrl(row.storageKey, { expiresInSeconds: 300 });
+    expect(url.startsWith(`${process.env.SHOPIFY_APP_URL}/files/sha256/`)).toBe(true);
+    const served = await callFiles(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(served.headers.get("cache-control")).toMatch(/max-age=(2\d\d|300)\b/);
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const tampered = new URL(url);
+    tampered.searchParams.set("expires", String(Number(tampered.searchParams.get("expires")) + 60));
+    expect((await callFiles(tampered.toString())).status).toBe(403);
+    const expired = signedAssetUrl(row.storageKey, { expiresInSeconds: 60, now: Date.now() - 120_000 });
+    const expiredResponse = await callFiles(expired);
+    expect(expiredResponse.status).toBe(403);
+    expect(await expiredResponse.text()).toBe("This link has expired");
+    const missing = signedAssetUrl(`sha256/ab/ab${"1".repeat(62)}.png`);
+    expect((await callFiles(missing)).status).toBe(404);
+    expect((await callFiles(`${process.env.SHOPIFY_APP_URL}/files/..%2F..%2Fetc%2Fpasswd?expires=1&sig=x`)).status).toBe(404);
+  });
+
+  it("saves edited categories with validation and audit, and gives a new category its recipe", async () => {
+    const listing = await listRecipes(prisma, SHOP);
+    const categories = listing.map((r) => r.category);
+    const bad = await saveGarmentCategories(prisma, SHOP, [...categories, { key: "tops", name: "", productTypes: [], tags: [] }], "user:7", { demo: false });
+    expect(bad).toMatchObject({ ok: false, errors: { "categories.6.key": expect.stringContaining("used twice"), "categories.6.name": "give the category a name" } });
+
+    const edited = [{ key: "swim", name: "Swimwear", productTypes: ["Swimwear"], tags: [] }, ...categories.filter((c) => c.key !== "accessories")];
+    expect(await saveGarmentCategories(prisma, SHOP, edited, "user:7", { demo: false })).toEqual({ ok: true });
+    const after = await listRecipes(prisma, SHOP);
+    expect(after.map((r) => r.category.key)).toEqual(["swim", "tops", "bottoms", "dresses", "outerwear", "knitwear"]);
+    expect(after[0]).toMatchObject({ currentVersion: 1, spec: defaultRecipeSpec("swim", { demo: false }) });
+    expect((await resolveRecipeForProduct(prisma, SHOP, { productType: "swimwear", tags: [] }, { demo: false })).categoryKey).toBe("swim");
+    // The removed category's recipe and versions stay for the assets that reference them.
+    expect(await prisma.recipe.count({ where: { shopId: SHOP, categoryKey: "accessories" } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { shopId: SHOP, action: "recipes.categories.saved" } })).toBe(1);
+  });
+
+  it("picks a sample product per category for the prompt preview", async () => {
+    await upsertMirrorProducts(prisma, SHOP, [
+      mirrorProduct({ id: 1, title: "Linen Wrap Dress", productType: "Dresses", variants: [{ id: "gid://shopify/ProductVariant/101", title: "Sand / M", sku: "D1", priceCents: 9900, options: { Color: "Sand", Size: "M" }, position: 1 }] }),
+      mirrorProduct({ id: 2, title: "Boxy Tee", productType: "Tops" }),
+    ]);
+    const samples = await sampleProductsByCategory(prisma, SHOP, (await listRecipes(prisma, SHOP)).map((r) => r.category));
+    expect(samples.dresses).toMatchObject({ title: "Linen Wrap Dress", variants: [{ options: { Color: "Sand", Size: "M" } }] });
+    expect(samples.tops.title).toBe("Boxy Tee");
+    expect(samples.outerwear).toBeUndefined();
+  });
+});
