@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
+import { launchChromium, screenshotPath } from "../support/browser";
+
+// "Test connection" is not clicked here: the demo app would call the real
+// api.fashn.ai, which this machine cannot reach. The integration test covers it.
+describe("Settings page in Chromium", () => {
+  let stack: DemoStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const id = randomUUID().slice(0, 8);
+    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_settings_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-settings-${id}`, productCount: 20, stdio: "ignore", log: () => undefined });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("saves a FASHN key and shows it masked; refuses a bad budget with a field error, then saves the fixed one", async () => {
+    const key = `fa-e2e-${randomUUID()}-abcd`;
+    await page.goto(`${stack.appUrl}/app/settings`);
+    await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
+    await page.getByText("The demo provider composes pictures locally and needs no key.").waitFor();
+
+    const keyField = page.getByLabel("FASHN API key", { exact: true });
+    expect(await keyField.getAttribute("type")).toBe("password");
+    await keyField.fill(key);
+    await page.getByRole("button", { name: "Save FASHN" }).click();
+    await page.getByText("FASHN settings saved").waitFor();
+    await page.getByText("Key: •••• abcd").waitFor();
+    // The key left the form, and the page never carries it back.
+    expect(await keyField.inputValue()).toBe("");
+    expect(await keyField.getAttribute("placeholder")).toBe("•••• abcd");
+    await page.reload();
+    await page.getByText("Key: •••• abcd").waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    const monthly = page.getByLabel("Monthly budget (USD)", { exact: true });
+    const cap = page.getByLabel("Per-product cap (USD)", { exact: true });
+    await monthly.fill("500");
+    await cap.fill("twelve");
+    await page.getByRole("button", { name: "Save budgets" }).click();
+    await page.getByText("Budgets not saved: fix these").waitFor();
+    await page.getByText("enter an amount in US dollars, such as 250 or 12.50").first().waitFor();
+    await page.screenshot({ path: screenshotPath("settings-budget-error"), fullPage: true });
+
+    await cap.fill("12.50");
+    await page.getByRole("button", { name: "Save budgets" }).click();
+    await page.getByText("Budgets saved").waitFor();
+    await page.reload();
+    await expect(page.getByLabel("Monthly budget (USD)", { exact: true }).inputValue()).resolves.toBe("500.00");
+    await expect(page.getByLabel("Per-product cap (USD)", { exact: true }).inputValue()).resolves.toBe("12.50");
+    await page.getByText(/\$0\.00 spent, \$0\.00 reserved for calls still running of \$500\.00/).waitFor();
+    await page.screenshot({ path: screenshotPath("settings"), fullPage: true });
+  });
+});
