@@ -71,27 +71,35 @@ export async function saveProviderCredential(db: PrismaClient, shopId: string, i
   const { change } = parsed;
 
   const keyChanged = change.apiKey !== null;
-  const data = {
+  const common = {
     baseUrl: change.baseUrl,
-    ...(change.apiKey === null ? {} : { encryptedApiKey: encryptSecret(change.apiKey, credentialAad(shopId, change.provider, "apiKey")), keyHint: keyHintOf(change.apiKey) }),
     ...(change.webhookSecret === null ? {} : { encryptedWebhookSecret: encryptSecret(change.webhookSecret, credentialAad(shopId, change.provider, "webhookSecret")) }),
     ...(keyChanged || existing?.baseUrl !== change.baseUrl ? { lastTestedAt: null, lastTestOk: null, lastTestMessage: null } : {}),
   };
   await ensureShop(db, shopId);
-  const row = await db.providerCredential.upsert({
-    where: { shopId_provider: { shopId, provider: change.provider } },
-    // A new row always has a key here: the form refuses an empty one unless a key is stored (ComfyUI may store "").
-    create: { shopId, provider: change.provider, encryptedApiKey: "", keyHint: "", ...data },
-    update: data,
+  const where = { shopId_provider: { shopId, provider: change.provider } };
+  const row = await db.$transaction(async (tx) => {
+    let saved: CredentialRow | null;
+    if (change.apiKey === null) {
+      // Keeping the stored key: the row must still be there (it may have been removed meanwhile).
+      const { count } = await tx.providerCredential.updateMany({ where: { shopId, provider: change.provider }, data: common });
+      saved = count === 0 ? null : await tx.providerCredential.findUniqueOrThrow({ where });
+    } else {
+      const key = { encryptedApiKey: encryptSecret(change.apiKey, credentialAad(shopId, change.provider, "apiKey")), keyHint: keyHintOf(change.apiKey) };
+      saved = await tx.providerCredential.upsert({ where, create: { shopId, provider: change.provider, ...key, ...common }, update: { ...key, ...common } });
+    }
+    if (!saved) return null;
+    await recordAuditEvent(tx, {
+      shopId,
+      actor,
+      action: existing ? "provider.credential.updated" : "provider.credential.added",
+      subjectType: "ProviderCredential",
+      subjectId: change.provider,
+      data: { provider: change.provider, keyHint: saved.keyHint, keyChanged, baseUrl: change.baseUrl, webhookSecretChanged: change.webhookSecret !== null },
+    });
+    return saved;
   });
-  await recordAuditEvent(db, {
-    shopId,
-    actor,
-    action: existing ? "provider.credential.updated" : "provider.credential.added",
-    subjectType: "ProviderCredential",
-    subjectId: change.provider,
-    data: { provider: change.provider, keyHint: row.keyHint, keyChanged, baseUrl: change.baseUrl, webhookSecretChanged: change.webhookSecret !== null },
-  });
+  if (!row) return { ok: false, errors: { apiKey: "the stored key was removed meanwhile: enter the key again" } };
   return { ok: true, credential: masked(row) };
 }
 
