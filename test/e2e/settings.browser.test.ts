@@ -60,4 +60,26 @@ describe("Settings page in Chromium", () => {
     await page.getByText(/\$0\.00 spent, \$0\.00 reserved for calls still running of \$500\.00/).waitFor();
     await page.screenshot({ path: screenshotPath("settings"), fullPage: true });
   });
+
+  it("requires ComfyUI's address, and shows a failed connection test as a critical banner", async () => {
+    await page.goto(`${stack.appUrl}/app/settings`);
+    await page.getByRole("button", { name: "Save ComfyUI" }).click();
+    await page.getByText("Nothing was saved for ComfyUI: fix these").waitFor();
+    await page.getByText("the base URL enter your ComfyUI server's address, such as https://comfy.example.com").first().waitFor();
+
+    // .invalid never resolves (RFC 6761), so the test fails the same way with or without a network.
+    await page.getByLabel("Base URL", { exact: true }).fill("https://comfy.invalid");
+    await page.getByRole("button", { name: "Save ComfyUI" }).click();
+    await page.getByText("ComfyUI settings saved").waitFor();
+    await page.getByText("No key (open server)").waitFor();
+    await page.getByRole("button", { name: "Test ComfyUI connection" }).click();
+    await page.getByText("ComfyUI: connection failed").waitFor();
+    await page.getByText(/comfy\.invalid/).first().waitFor();
+    await page.reload();
+    await page.getByText(/Last tested .* UTC: failed/).waitFor();
+    await page.screenshot({ path: screenshotPath("settings-comfyui-test-failed"), fullPage: true });
+
+    await page.getByRole("button", { name: "Remove ComfyUI key" }).click();
+    await page.getByText("ComfyUI key removed").waitFor();
+  });
 });
