@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import sharp from "sharp";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
+import { launchChromium, screenshotPath } from "../support/browser";
+
+describe("brand recipes in Chromium", () => {
+  let stack: DemoStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const id = randomUUID().slice(0, 8);
+    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_recipes_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-recipes-${id}`, stdio: "ignore", log: () => undefined });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("refuses an unknown prompt placeholder, saves the fix as version 2 and lists both versions", async () => {
+    // A synced catalog gives the prompt preview a real product.
+    await page.goto(`${stack.appUrl}/app`);
+    await page.getByRole("button", { name: "Sync catalog" }).click();
+    await page.getByText("500 of 500 products (100%)").waitFor({ timeout: 90_000 });
+
+    await page.goto(`${stack.appUrl}/app/recipes?category=dresses`);
+    await page.getByRole("heading", { name: "Brand recipes", exact: true }).waitFor();
+    await page.getByRole("heading", { name: "Dresses and one-pieces recipe" }).waitFor();
+    // Demo mode offers the local demo provider, labelled as what it is.
+    await expect(page.getByLabel("Image provider", { exact: true }).inputValue()).resolves.toBe("demo");
+    await page.locator("option", { hasText: "Demo provider (local composition, not AI)" }).first().waitFor({ state: "attached" });
+    await page.getByText(/^Preview with .+/).waitFor();
+
+    // Model reference upload: a too-small image is refused with the reason, a real one is stored, served by signed URL and selected.
+    const fileInput = page.locator("input[type=file]");
+    const tiny = await sharp({ create: { width: 100, height: 100, channels: 3, background: "#806040" } }).png().toBuffer();
+    await fileInput.setInputFiles({ name: "tiny.png", mimeType: "image/png", buffer: tiny });
+    await page.getByLabel("Reference name", { exact: true }).fill("Tiny");
+    await page.getByRole("button", { name: "Upload image" }).click();
+    await page.getByText("File: the image is 100×100: use an image at least 512 pixels on its short side").waitFor();
+    const model = await sharp({ create: { width: 600, height: 900, channels: 3, background: "#b08868" } }).png().toBuffer();
+    await fileInput.setInputFiles({ name: "ava.png", mimeType: "image/png", buffer: model });
+    await page.getByLabel("Reference name", { exact: true }).fill("Ava, front");
+    await page.getByRole("button", { name: "Upload image" }).click();
+    await page.getByText("Uploaded Ava, front: selected for this recipe (save to keep it)").waitFor();
+    await expect(page.getByRole("checkbox", { name: "Ava, front" }).isChecked()).resolves.toBe(true);
+    const thumbnail = page.getByRole("img", { name: "Ava, front" });
+    await thumbnail.waitFor();
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(600);
+
+    const template = page.getByLabel("Prompt template", { exact: true });
+    await template.fill("{title} in {colour}, {mood} mood, {lighting} light");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Nothing was saved: fix these").waitFor();
+    await page.getByText(/Prompt template: unknown placeholder \{mood\}/).waitFor();
+    await page.screenshot({ path: screenshotPath("recipes-field-error") });
+
+    await template.fill("{title} in {colour}, {fabric}, worn by the brand model, {lighting} light, {background} background");
+    await expect(page.getByText(/^Preview with .+/).isVisible()).resolves.toBe(true);
+    const preview = await page.locator("text=/^Preview with /").locator("xpath=following-sibling::p[1]").innerText();
+    expect(preview).toMatch(/ in [A-Z][a-z]+, .*worn by the brand model, soft daylight light, studio white background$/);
+    await page.getByLabel("Version note", { exact: true }).fill("Fabric in the prompt");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Saved as version 2").waitFor();
+
+    const history = page.getByRole("list", { name: "Version history" });
+    await history.getByText("Version 2").waitFor();
+    const entries = await history.locator("li").allInnerTexts();
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatch(/Version 2\s[\s\S]*Current[\s\S]*Demo user[\s\S]*Fabric in the prompt/);
+    expect(entries[1]).toMatch(/Version 1[\s\S]*Shotlane \(defaults\)[\s\S]*Default recipe/);
+
+    // The saved template survives a reload; other categories are untouched.
+    await page.reload();
+    await expect(page.getByLabel("Prompt template", { exact: true }).inputValue()).resolves.toContain("{fabric}, worn by the brand model");
+    await expect(page.getByRole("checkbox", { name: "Ava, front" }).isChecked()).resolves.toBe(true);
+    await page.screenshot({ path: screenshotPath("recipes"), fullPage: true });
+    await page.getByRole("button", { name: "Edit the Tops recipe" }).click();
+    await page.getByRole("heading", { name: "Tops recipe" }).waitFor();
+    expect(await page.getByRole("list", { name: "Version history" }).locator("li").count()).toBe(1);
+  });
+});
