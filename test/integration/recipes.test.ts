@@ -12,6 +12,7 @@ import {
   saveRecipeVersion,
   uploadModelReference,
 } from "../../app/recipes/recipes.server";
+import { loadRecipesPage, submitRecipesForm } from "../../app/recipes/recipes-page.server";
 import { signedAssetUrl } from "../../app/storage/signed-url.server";
 import { loader as filesLoader } from "../../app/routes/files.$";
 import { mirrorProduct } from "../support/factories";
@@ -197,5 +198,43 @@ describe("brand recipes (PostgreSQL)", () => {
     expect(samples.dresses).toMatchObject({ title: "Linen Wrap Dress", variants: [{ options: { Color: "Sand", Size: "M" } }] });
     expect(samples.tops.title).toBe("Boxy Tee");
     expect(samples.outerwear).toBeUndefined();
+  });
+
+  it("handles the page's forms: multipart upload with a size limit, recipe saves, unreadable payloads", async () => {
+    const context = { shop: OTHER_SHOP, actor: "user:5", demo: true };
+    const post = (form: FormData) => submitRecipesForm(new Request("https://shotlane.test/app/recipes", { method: "POST", body: form }), context);
+    const upload = new FormData();
+    upload.set("intent", "upload-model");
+    upload.set("name", "Noor");
+    upload.set("file", file(await png(512, 768), "noor.png", "image/png"));
+    const uploaded = await post(upload);
+    expect(uploaded).toMatchObject({ intent: "upload-model", ok: true, modelReference: { name: "Noor" } });
+
+    const huge = new FormData();
+    huge.set("intent", "upload-model");
+    huge.set("name", "Huge");
+    huge.set("file", file(Buffer.alloc(16 * 1024 * 1024, 1), "huge.png", "image/png"));
+    expect(await post(huge)).toEqual({ intent: "upload-model", ok: false, errors: { file: "the file is larger than 15 MB: upload a smaller image" } });
+
+    const page = await loadRecipesPage(OTHER_SHOP, true, new URLSearchParams("category=dresses"));
+    expect(page.selectedKey).toBe("dresses");
+    expect(page.providers.map((p) => p.id)).toContain("demo");
+    expect(page.modelReferences.map((r) => r.name)).toEqual(["Noor"]);
+    expect(page.modelReferences[0].url).toMatch(/\/files\/sha256\/.+\?expires=\d+&sig=/);
+    const dresses = page.recipes.find((r) => r.category.key === "dresses")!;
+
+    const save = new FormData();
+    save.set("intent", "save-recipe");
+    save.set("categoryKey", "dresses");
+    save.set("note", "Noor as the model");
+    save.set("payload", JSON.stringify({ ...dresses.spec, modelReferenceIds: page.modelReferences.map((r) => r.id) }));
+    expect(await post(save)).toEqual({ intent: "save-recipe", ok: true, version: 2 });
+    save.set("payload", "{not json");
+    expect(await post(save)).toEqual({ intent: "save-recipe", ok: false, errors: { form: "the form could not be read (invalid JSON): reload the page and try again" } });
+    const unknown = new FormData();
+    unknown.set("intent", "delete-everything");
+    expect(await post(unknown)).toMatchObject({ intent: "form", ok: false, errors: { form: "unknown form: reload the page and try again" } });
+    // Outside demo mode the demo provider is not offered.
+    expect((await loadRecipesPage(OTHER_SHOP, false, new URLSearchParams())).providers.map((p) => p.id)).not.toContain("demo");
   });
 });
