@@ -15,6 +15,7 @@ import {
 import { loadRecipesPage, submitRecipesForm } from "../../app/recipes/recipes-page.server";
 import { signedAssetUrl } from "../../app/storage/signed-url.server";
 import { loader as filesLoader } from "../../app/routes/files.$";
+import { action as recipesAction, loader as recipesLoader } from "../../app/routes/app.recipes";
 import { mirrorProduct } from "../support/factories";
 
 const SHOP = "recipes-test.myshopify.com";
@@ -236,5 +237,29 @@ describe("brand recipes (PostgreSQL)", () => {
     expect(await post(unknown)).toMatchObject({ intent: "form", ok: false, errors: { form: "unknown form: reload the page and try again" } });
     // Outside demo mode the demo provider is not offered.
     expect((await loadRecipesPage(OTHER_SHOP, false, new URLSearchParams())).providers.map((p) => p.id)).not.toContain("demo");
+  });
+
+  it("authenticates the page's loader and action (no session token, no access)", async () => {
+    const thrown = async (run: () => Promise<unknown>) => {
+      try {
+        await run();
+      } catch (error) {
+        if (error instanceof Response) return error;
+        throw error;
+      }
+      throw new Error("expected the route to refuse the request");
+    };
+    const versions = await prisma.recipeVersion.count();
+    const loaderRefusal = await thrown(() => recipesLoader({ request: new Request("https://shotlane.test/app/recipes?shop=recipes-test.myshopify.com"), params: {}, context: {} }));
+    expect(loaderRefusal.status).toBeGreaterThanOrEqual(300);
+    const form = new FormData();
+    form.set("intent", "save-recipe");
+    form.set("categoryKey", "tops");
+    form.set("payload", JSON.stringify(defaultRecipeSpec("tops", { demo: true })));
+    const actionRefusal = await thrown(() =>
+      recipesAction({ request: new Request("https://shotlane.test/app/recipes", { method: "POST", body: form, headers: { Authorization: "Bearer not-a-token" } }), params: {}, context: {} }),
+    );
+    expect(actionRefusal.status).toBe(401);
+    expect(await prisma.recipeVersion.count()).toBe(versions);
   });
 });
