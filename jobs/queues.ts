@@ -1,6 +1,7 @@
-import { Queue, UnrecoverableError, type JobsOptions } from "bullmq";
+import { FlowProducer, Queue, UnrecoverableError, type JobsOptions } from "bullmq";
 import { z } from "zod";
 import { env } from "../app/config/env";
+import { PROVIDER_IDS, type ProviderId } from "../app/providers/provider";
 import { producerConnection } from "./connection";
 
 /** A queue: its name, the zod schema of its payload and its job options. */
@@ -35,7 +36,47 @@ export const catalogReconcileQueue: QueueDefinition<Record<string, never>> = {
 /** Nightly at 03:17 UTC (off the hour, when Shopify's own traffic peaks). */
 export const RECONCILE_SCHEDULE = "17 3 * * *";
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue] as const;
+const cuid = (what: string) => z.string().regex(/^[a-z0-9]{20,40}$/, `must be the ${what} row's id`);
+
+/** Production flows: an order (parent) → its asset requests (children) → their candidates (grandchildren, one queue per provider). */
+export const productionOrderQueue: QueueDefinition<{ shopId: string; orderId: string }> = {
+  name: "production-order",
+  payload: z.object({ shopId: shopDomain, orderId: cuid("ProductionOrder") }).strict(),
+  jobOptions: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, ...retained },
+};
+
+export const productionRequestQueue: QueueDefinition<{ shopId: string; requestId: string }> = {
+  name: "production-request",
+  payload: z.object({ shopId: shopDomain, requestId: cuid("AssetRequest") }).strict(),
+  jobOptions: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, ...retained },
+};
+
+/**
+ * One queue per provider, so each gets its own concurrency and rate limit.
+ * Retryable provider failures (429, 5xx, timeouts) back off exponentially
+ * with jitter; the candidate's stored provider job id makes every retry poll
+ * instead of submitting again.
+ */
+export function generateQueue(provider: ProviderId): QueueDefinition<{ shopId: string; assetId: string }> {
+  return {
+    name: `generate-${provider}`,
+    payload: z.object({ shopId: shopDomain, assetId: cuid("Asset") }).strict(),
+    jobOptions: { attempts: 6, backoff: { type: "exponential", delay: 3000, jitter: 0.5 }, ...retained },
+  };
+}
+
+export const GENERATE_QUEUES = PROVIDER_IDS.map(generateQueue);
+
+/** Re-creates production jobs that Redis lost, from the database (the source of truth). */
+export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
+  name: "production-reconcile",
+  payload: z.object({ shopId: shopDomain.optional() }).strict(),
+  jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 10_000 }, ...retained },
+};
+
+export const PRODUCTION_RECONCILE_EVERY_MS = 60_000;
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {
@@ -73,15 +114,32 @@ const ENQUEUE_TIMEOUT_MS = 3000;
 /** Validates the payload, then adds the job. The job id makes enqueueing idempotent. */
 export async function enqueue<P>(definition: QueueDefinition<P>, payload: P, options: { jobId: string }): Promise<void> {
   const data = definition.payload.parse(payload);
-  let timer: NodeJS.Timeout | undefined;
   // BullMQ waits for a connection before adding; a web request must not wait with it.
+  await withEnqueueTimeout(definition.name, getQueue(definition).add(definition.name, data, { jobId: options.jobId }));
+}
+
+let flowProducer: FlowProducer | undefined;
+
+/** The producer of production flows (parent with children in one atomic add). */
+export function getFlowProducer(): FlowProducer {
+  if (!flowProducer) {
+    const config = env();
+    flowProducer = new FlowProducer({ connection: producerConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+    flowProducer.on("error", () => undefined);
+  }
+  return flowProducer;
+}
+
+/** Races a Redis call against the producer timeout, so a web request never hangs on a dead Redis. */
+export async function withEnqueueTimeout<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
   });
   try {
-    await Promise.race([getQueue(definition).add(definition.name, data, { jobId: options.jobId }), timeout]);
+    return await Promise.race([work, timeout]);
   } catch (error) {
-    throw new QueueUnavailableError(definition.name, error);
+    throw new QueueUnavailableError(what, error);
   } finally {
     clearTimeout(timer);
   }
@@ -90,4 +148,6 @@ export async function enqueue<P>(definition: QueueDefinition<P>, payload: P, opt
 export async function closeQueues(): Promise<void> {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();
+  await flowProducer?.close();
+  flowProducer = undefined;
 }

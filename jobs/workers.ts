@@ -5,29 +5,52 @@ import { closeShopLocks } from "./shop-lock";
 import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
-import { catalogProductQueue, catalogReconcileQueue, catalogSyncQueue, getQueue, RECONCILE_SCHEDULE, type QueueDefinition } from "./queues";
+import { processGenerate, processProductionOrder, processProductionReconcile, processProductionRequest } from "./processors/production";
+import { PROVIDER_LIMITS } from "./provider-limits";
+import {
+  catalogProductQueue,
+  catalogReconcileQueue,
+  catalogSyncQueue,
+  generateQueue,
+  getQueue,
+  PRODUCTION_RECONCILE_EVERY_MS,
+  productionOrderQueue,
+  productionReconcileQueue,
+  productionRequestQueue,
+  RECONCILE_SCHEDULE,
+  type QueueDefinition,
+} from "./queues";
+import { PROVIDER_IDS } from "../app/providers/provider";
 
 type Processor = (job: Job) => Promise<unknown>;
+type Limits = { concurrency: number; limiter?: { max: number; duration: number } };
 
-const PROCESSORS: [QueueDefinition<never>, Processor, number][] = [
-  [catalogSyncQueue as QueueDefinition<never>, processCatalogSync, 2],
-  [catalogProductQueue as QueueDefinition<never>, processCatalogProduct, 4],
-  [catalogReconcileQueue as QueueDefinition<never>, processCatalogReconcile, 1],
+const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
+  [catalogSyncQueue as QueueDefinition<never>, processCatalogSync, { concurrency: 2 }],
+  [catalogProductQueue as QueueDefinition<never>, processCatalogProduct, { concurrency: 4 }],
+  [catalogReconcileQueue as QueueDefinition<never>, processCatalogReconcile, { concurrency: 1 }],
+  [productionOrderQueue as QueueDefinition<never>, processProductionOrder, { concurrency: 4 }],
+  [productionRequestQueue as QueueDefinition<never>, processProductionRequest, { concurrency: 4 }],
+  [productionReconcileQueue as QueueDefinition<never>, processProductionReconcile, { concurrency: 1 }],
+  ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 
 /** Registers the recurring jobs; idempotent, so every worker start may call it. */
 export async function scheduleRecurringJobs(): Promise<void> {
   await getQueue(catalogReconcileQueue).upsertJobScheduler("catalog-reconcile-nightly", { pattern: RECONCILE_SCHEDULE, tz: "UTC" }, { name: catalogReconcileQueue.name, data: {} });
+  // Production jobs lost from Redis are re-created from the database within a minute.
+  await getQueue(productionReconcileQueue).upsertJobScheduler("production-reconcile", { every: PRODUCTION_RECONCILE_EVERY_MS }, { name: productionReconcileQueue.name, data: {} });
 }
 
 /** Starts one BullMQ worker per queue, each with an error listener. */
 export function startWorkers(log: Pick<Console, "error" | "info"> = console): Worker[] {
   const config = env();
-  return PROCESSORS.map(([definition, processor, concurrency]) => {
+  return PROCESSORS.map(([definition, processor, limits]) => {
     const worker = new Worker(definition.name, processor, {
       connection: workerConnection(config.REDIS_URL),
       prefix: config.QUEUE_PREFIX,
-      concurrency,
+      concurrency: limits.concurrency,
+      ...(limits.limiter ? { limiter: limits.limiter } : {}),
     });
     worker.on("error", (error) => log.error(`[worker ${definition.name}] ${error.message}`));
     worker.on("failed", (job, error) => log.error(`[worker ${definition.name}] job ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));

@@ -21,6 +21,8 @@ const envSchema = z
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/, "use lowercase letters, digits and dashes only").default("shotlane"),
     /** How often a bulk catalog sync polls Shopify for its export (ms). */
     BULK_POLL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(1000),
+    /** How often a generation polls its provider when the provider gives no hint (ms). */
+    PRODUCTION_POLL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(2000),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
     /** Demo mode: the demo shop's Admin API requests go to the local store emulator. */

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { env, type Env } from "../config/env";
 import { PROVIDER_LABELS } from "../credentials/credential-form";
 import { loadProviderConfig } from "../credentials/credentials.server";
+import { readOwnSignedAsset } from "../storage/serve-signed-asset.server";
 import { createSafeFetch, downloadToBuffer, type SafeFetchPolicy } from "../net/safe-fetch.server";
 import { createComfyuiProvider } from "./comfyui.server";
 import { createDemoProvider } from "./demo-provider.server";
@@ -75,7 +76,8 @@ let demoProvider: GenerationProvider | undefined;
 
 function sharedDemoProvider(config: FetchEnv): GenerationProvider {
   demoProvider ??= createDemoProvider({
-    fetchImage: async (url) => (await downloadToBuffer(url, providerFetchPolicy(config, DEMO_IMAGE_MAX_BYTES))).bytes,
+    // It runs inside Shotlane, so Shotlane's own files come straight from the asset store.
+    fetchImage: async (url) => (await readOwnSignedAsset(url, config.SHOPIFY_APP_URL)) ?? (await downloadToBuffer(url, providerFetchPolicy(config, DEMO_IMAGE_MAX_BYTES))).bytes,
   });
   return demoProvider;
 }

@@ -36,3 +36,19 @@ export async function serveSignedAsset(key: string, search: URLSearchParams): Pr
     },
   });
 }
+
+/**
+ * The bytes behind one of Shotlane's own signed file URLs, read from the asset
+ * store instead of over HTTP; null for any other URL. For code that runs inside
+ * Shotlane (the demo provider): the signature and expiry are checked exactly as
+ * the /files route checks them.
+ */
+export async function readOwnSignedAsset(url: string, appUrl: string): Promise<Buffer | null> {
+  const parsed = new URL(url);
+  const base = new URL(appUrl);
+  if (parsed.origin !== base.origin || !parsed.pathname.startsWith("/files/")) return null;
+  const key = decodeURIComponent(parsed.pathname.slice("/files/".length));
+  const check = verifyAssetSignature(key, parsed.searchParams.get("expires"), parsed.searchParams.get("sig"));
+  if (!check.ok) throw new Error(`Shotlane file link refused: ${check.reason}`);
+  return assetStore().get(key);
+}

@@ -35,6 +35,8 @@ export interface FashnDoubleOptions {
   resultTtlMs?: number;
   /** What an expired output URL answers (default 404). */
   expiredStatus?: 404 | 410;
+  /** A fixed port (one of the test's allow-listed loopback ports); 0 picks any. */
+  port?: number;
 }
 
 export interface RecordedCall {
@@ -265,7 +267,7 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "InternalServerError", message: String(error) }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

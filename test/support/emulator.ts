@@ -13,10 +13,10 @@ export const TEST_ACCESS_TOKEN = "shpat_shotlane_test_token";
  * TEST_SHOP redirected to it (the same redirect demo mode uses) and the shop's
  * offline session stored as an install would.
  */
-export async function startTestStore(options: { productCount?: number; seed?: number; appUrl?: string; bucket?: { maximumAvailable?: number; restoreRate?: number } } = {}) {
+export async function startTestStore(options: { port?: number; productCount?: number; seed?: number; appUrl?: string; bucket?: { maximumAvailable?: number; restoreRate?: number } } = {}) {
   const emulator = await startEmulator({
     host: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     shops: [{ domain: TEST_SHOP, accessToken: TEST_ACCESS_TOKEN }],
     apiKey: TEST_API_KEY,
     apiSecret: TEST_API_SECRET,

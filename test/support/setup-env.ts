@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
 import { ensureDatabase } from "../../scripts/lib/database";
+import { freePort } from "../../scripts/lib/net";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL, TEST_ENCRYPTION_KEY, testRunDatabases, testRunDirectory } from "./test-env";
 
 // Runs before each test file's imports: every file gets its own database copy
@@ -10,6 +11,10 @@ const runId = inject("testRunId");
 const databases = testRunDatabases(runId);
 const url = databases.copyUrl(id);
 await ensureDatabase(url, { template: databases.template });
+// The fetch policy refuses loopback URLs; these ports are this file's stand-ins for
+// the internet (the store emulator, provider doubles), allow-listed before the
+// environment is parsed.
+const loopbackPorts = [await freePort(), await freePort(), await freePort()];
 
 Object.assign(process.env, {
   NODE_ENV: "test",
@@ -23,4 +28,7 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `test-${id.replace(/_/g, "-")}`,
   SHOTLANE_DEMO: "0",
   BULK_POLL_MS: "50",
+  PRODUCTION_POLL_MS: "50",
+  TEST_LOOPBACK_PORTS: loopbackPorts.join(","),
+  SHOTLANE_FETCH_ALLOW_ORIGINS: loopbackPorts.map((port) => `http://127.0.0.1:${port}`).join(","),
 });

@@ -27,3 +27,10 @@ export function testRunDatabases(runId: string, server = databaseUrl()) {
 export function testRunDirectory(runId: string): string {
   return `.data/test-run-${runId}`;
 }
+
+/** The loopback ports setup-env reserved and allow-listed for this test file (emulator, provider doubles). */
+export function testLoopbackPorts(): number[] {
+  const ports = (process.env.TEST_LOOPBACK_PORTS ?? "").split(",").filter(Boolean).map(Number);
+  if (ports.length === 0) throw new Error("TEST_LOOPBACK_PORTS is not set: run tests through vitest (test/support/setup-env.ts)");
+  return ports;
+}

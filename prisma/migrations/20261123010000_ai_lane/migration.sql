@@ -126,6 +126,8 @@ CREATE TABLE "Asset" (
     "model" TEXT NOT NULL,
     "operation" TEXT NOT NULL,
     "recipeVersionId" TEXT,
+    "view" TEXT,
+    "pose" TEXT,
     "seed" INTEGER,
     "providerJobId" TEXT,
     "providerHandle" JSONB,

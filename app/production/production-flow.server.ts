@@ -1,0 +1,82 @@
+import type { PrismaClient } from "@prisma/client";
+import type { FlowJob } from "bullmq";
+import { generateQueue, getFlowProducer, getQueue, productionOrderQueue, productionRequestQueue, withEnqueueTimeout } from "../../jobs/queues";
+import type { ProviderId } from "../providers/provider";
+import { isAssetFinished, isOrderActive } from "./production-status";
+
+/** Job ids carry the order's generation, so a re-created flow never collides with the jobs of an earlier one. */
+export const orderJobId = (orderId: string, generation: number) => `order-${orderId}-g${generation}`;
+export const requestJobId = (requestId: string, generation: number) => `request-${requestId}-g${generation}`;
+export const assetJobId = (assetId: string, generation: number) => `asset-${assetId}-g${generation}`;
+
+/**
+ * Adds an order's BullMQ flow from the database: the order is the parent,
+ * each AI asset request a child, each unfinished candidate a grandchild on
+ * its provider's queue. Children ignore a failed dependency so one bad
+ * candidate never strands its parent; the parents read the outcome from the
+ * database. Only ids travel in job data.
+ */
+export async function enqueueOrderFlow(db: PrismaClient, orderId: string): Promise<void> {
+  const order = await db.productionOrder.findUniqueOrThrow({
+    where: { id: orderId },
+    include: { requests: { where: { source: "ai" }, include: { assets: { select: { id: true, status: true, provider: true } } } } },
+  });
+  const g = order.generation;
+  const children: FlowJob[] = order.requests.map((request) => {
+    const open = request.assets.filter((a) => !isAssetFinished(a.status));
+    return {
+      name: productionRequestQueue.name,
+      queueName: productionRequestQueue.name,
+      data: productionRequestQueue.payload.parse({ shopId: order.shopId, requestId: request.id }),
+      opts: { ...productionRequestQueue.jobOptions, jobId: requestJobId(request.id, g), ignoreDependencyOnFailure: true },
+      children: open.map((asset) => {
+        const queue = generateQueue(asset.provider as ProviderId);
+        return {
+          name: queue.name,
+          queueName: queue.name,
+          data: queue.payload.parse({ shopId: order.shopId, assetId: asset.id }),
+          opts: { ...queue.jobOptions, jobId: assetJobId(asset.id, g), ignoreDependencyOnFailure: true },
+        };
+      }),
+    };
+  });
+  await withEnqueueTimeout(
+    productionOrderQueue.name,
+    getFlowProducer().add({
+      name: productionOrderQueue.name,
+      queueName: productionOrderQueue.name,
+      data: productionOrderQueue.payload.parse({ shopId: order.shopId, orderId: order.id }),
+      opts: { ...productionOrderQueue.jobOptions, jobId: orderJobId(order.id, g) },
+      children,
+    }),
+  );
+}
+
+/** Bumps the order's generation and adds a fresh flow for what is still open (retry, resume, lost jobs). */
+export async function requeueOrder(db: PrismaClient, orderId: string): Promise<void> {
+  await db.productionOrder.update({ where: { id: orderId }, data: { generation: { increment: 1 }, status: "queued", finishedAt: null } });
+  await enqueueOrderFlow(db, orderId);
+}
+
+/**
+ * The reconciler: every active order whose parent job Redis no longer holds
+ * (flushed, evicted, lost with a failover) gets its flow re-created from the
+ * database. Candidates that already stored their file, or hold a provider job
+ * id, pick up where they were: nothing is submitted or paid for twice.
+ */
+export async function reconcileProduction(db: PrismaClient, options: { shopId?: string } = {}): Promise<{ checked: number; requeued: string[] }> {
+  const orders = await db.productionOrder.findMany({
+    where: { ...(options.shopId ? { shopId: options.shopId } : {}), status: { in: ["queued", "running"] }, shop: { productionPausedAt: null, uninstalledAt: null } },
+    select: { id: true, generation: true, status: true },
+  });
+  const queue = getQueue(productionOrderQueue);
+  const requeued: string[] = [];
+  for (const order of orders) {
+    if (!isOrderActive(order.status)) continue;
+    const job = await queue.getJob(orderJobId(order.id, order.generation));
+    if (job && !(await job.isCompleted()) && !(await job.isFailed())) continue;
+    await requeueOrder(db, order.id);
+    requeued.push(order.id);
+  }
+  return { checked: orders.length, requeued };
+}

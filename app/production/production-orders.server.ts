@@ -1,0 +1,220 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { QueueUnavailableError } from "../../jobs/queues";
+import { recordAuditEvent } from "../audit/audit.server";
+import type { ProviderId } from "../providers/provider";
+import { resolveRecipeForProduct } from "../recipes/recipes.server";
+import type { RecipeSpec } from "../recipes/recipe-spec";
+import { planCandidates } from "./generation-request";
+import { loadPlans } from "./plans.server";
+import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
+import { isAssetFinished, isOrderActive, rollUpOrder, rollUpRequest } from "./production-status";
+
+export type OrderSource = "manual" | "bulk" | "auto";
+
+export interface SendResult {
+  created: { orderId: string; productId: string }[];
+  skipped: { productId: string; title: string | null; reason: string }[];
+  /** Set when the orders are saved but the queue could not be reached: the reconciler starts them later. */
+  queueWarning?: string;
+}
+
+interface RequestDraft {
+  asset: string;
+  source: "ai" | "studio";
+  status: string;
+  error?: string;
+  candidates: Omit<Prisma.AssetCreateManyInput, "orderId" | "requestId">[];
+}
+
+/** The order's requests and candidates from the tier's plan and the category's current recipe version. */
+function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec: RecipeSpec, recipeVersionId: string, product: { id: string; shopId: string }): RequestDraft[] {
+  return items.map((item) => {
+    if (item.source === "studio") return { asset: item.asset, source: "studio", status: "waiting-studio", candidates: [] };
+    const planned = planCandidates(spec, item.asset);
+    if (!planned.ok) return { asset: item.asset, source: "ai", status: "failed", error: planned.reason, candidates: [] };
+    const { plan } = planned;
+    return {
+      asset: item.asset,
+      source: "ai",
+      status: "queued",
+      candidates: plan.seeds.map((seed, candidateIndex) => ({
+        shopId: product.shopId,
+        productId: product.id,
+        candidateIndex,
+        source: "ai",
+        kind: plan.kind,
+        status: "queued",
+        provider: plan.provider,
+        model: plan.model,
+        operation: plan.operation,
+        recipeVersionId,
+        view: plan.view,
+        pose: plan.pose,
+        seed: seed ?? null,
+      })),
+    };
+  });
+}
+
+/**
+ * "Send to production": one order per product, listing every asset its
+ * tier's plan needs. AI assets get their candidates under the category's
+ * current recipe version; studio assets wait for the studio lane. The rows
+ * are the source of truth and are written first; the BullMQ flow follows.
+ */
+export async function sendToProduction(db: PrismaClient, shopId: string, productIds: string[], options: { actor: string; source: OrderSource; demo: boolean }): Promise<SendResult> {
+  const result: SendResult = { created: [], skipped: [] };
+  const products = await db.product.findMany({
+    where: { shopId, id: { in: productIds } },
+    include: { tags: { select: { tag: true } } },
+  });
+  const found = new Map(products.map((p) => [p.id, p]));
+  for (const id of productIds) if (!found.has(id)) result.skipped.push({ productId: id, title: null, reason: "not in Shotlane's catalog: sync the catalog first" });
+
+  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: products.map((p) => p.id) }, status: { in: ["queued", "running", "paused"] } }, select: { productId: true } });
+  const busy = new Set(active.map((o) => o.productId));
+  const plans = await loadPlans(db, shopId);
+
+  for (const product of products) {
+    if (busy.has(product.id)) {
+      result.skipped.push({ productId: product.id, title: product.title, reason: "already in production: wait for its order to finish or cancel it" });
+      continue;
+    }
+    const tier = product.tier;
+    if (tier !== 1 && tier !== 2 && tier !== 3) {
+      result.skipped.push({ productId: product.id, title: product.title, reason: "not routed to a tier yet: save the tier rules or pin it" });
+      continue;
+    }
+    const items = plans[tier];
+    if (items.length === 0) {
+      result.skipped.push({ productId: product.id, title: product.title, reason: `the tier ${tier} production plan asks for no assets` });
+      continue;
+    }
+    const recipe = await resolveRecipeForProduct(db, shopId, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: options.demo });
+    const drafts = draftRequests(items, recipe.spec, recipe.recipeVersionId, product);
+    const status = rollUpOrder(drafts.map((d) => d.status));
+    const order = await db.$transaction(async (tx) => {
+      const created = await tx.productionOrder.create({
+        data: { shopId, productId: product.id, status, source: options.source, requestedBy: options.actor, finishedAt: isOrderActive(status) ? null : new Date() },
+      });
+      for (const draft of drafts) {
+        const request = await tx.assetRequest.create({
+          data: { shopId, orderId: created.id, productId: product.id, asset: draft.asset, source: draft.source, status: draft.status, error: draft.error, recipeVersionId: draft.source === "ai" ? recipe.recipeVersionId : null, candidatesWanted: draft.candidates.length },
+        });
+        if (draft.candidates.length) await tx.asset.createMany({ data: draft.candidates.map((c) => ({ ...c, orderId: created.id, requestId: request.id })) });
+      }
+      await recordAuditEvent(tx, {
+        shopId,
+        actor: options.actor,
+        action: "production.order.created",
+        subjectType: "ProductionOrder",
+        subjectId: created.id,
+        data: { productId: product.id, source: options.source, category: recipe.categoryKey, recipeVersion: recipe.version, assets: drafts.map((d) => ({ asset: d.asset, source: d.source, candidates: d.candidates.length, status: d.status })) },
+      });
+      return created;
+    });
+    result.created.push({ orderId: order.id, productId: product.id });
+  }
+
+  for (const { orderId } of result.created) {
+    try {
+      const order = await db.productionOrder.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
+      if (isOrderActive(order.status)) await enqueueOrderFlow(db, orderId);
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      result.queueWarning = "The orders are saved, but the job queue is not reachable; they start as soon as it is (the reconciler re-creates their jobs).";
+    }
+  }
+  return result;
+}
+
+/** Re-reads a request's candidates and records its rolled-up status (run when its candidates are done). */
+export async function settleRequest(db: PrismaClient | Prisma.TransactionClient, requestId: string): Promise<string> {
+  const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true }, orderBy: { candidateIndex: "asc" } } } });
+  if (request.source !== "ai" || request.assets.length === 0) return request.status;
+  const status = rollUpRequest(request.assets.map((a) => a.status));
+  const error = status === "failed" ? (request.assets.find((a) => a.error)?.error ?? "every candidate failed") : null;
+  await db.assetRequest.update({ where: { id: requestId }, data: { status, error } });
+  return status;
+}
+
+/** Re-reads an order's requests and records its rolled-up status (run when its requests are done). */
+export async function settleOrder(db: PrismaClient | Prisma.TransactionClient, orderId: string): Promise<string> {
+  const order = await db.productionOrder.findUniqueOrThrow({ where: { id: orderId }, include: { requests: { select: { id: true, status: true } } } });
+  if (order.status === "canceled") return order.status;
+  for (const request of order.requests) if (request.status === "queued" || request.status === "running") request.status = await settleRequest(db, request.id);
+  const status = rollUpOrder(order.requests.map((r) => r.status));
+  const failed = order.requests.filter((r) => r.status === "failed").length;
+  await db.productionOrder.update({
+    where: { id: orderId },
+    data: { status, finishedAt: isOrderActive(status) || status === "paused" ? null : new Date(), error: failed ? `${failed} of ${order.requests.length} assets failed` : null },
+  });
+  return status;
+}
+
+export class ProductionActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProductionActionError";
+  }
+}
+
+async function orderOfShop(db: PrismaClient, shopId: string, orderId: string) {
+  const order = await db.productionOrder.findFirst({ where: { id: orderId, shopId }, include: { requests: { include: { assets: true } } } });
+  if (!order) throw new ProductionActionError("That order does not exist in this shop (it may have been removed); reload the page.");
+  return order;
+}
+
+/**
+ * Cancels an order: candidates not yet finished are canceled, their
+ * reservations released, and jobs the provider already runs are asked to stop
+ * (best effort: a provider may still finish and charge; the ledger records the
+ * cancel).
+ */
+export async function cancelOrder(db: PrismaClient, shopId: string, orderId: string, actor: string, cancelAtProvider: (provider: ProviderId, job: { providerJobId: string; handle: Record<string, string> }) => Promise<void>): Promise<void> {
+  const order = await orderOfShop(db, shopId, orderId);
+  if (!isOrderActive(order.status) && order.status !== "paused") throw new ProductionActionError(`This order is already ${order.status}; only queued, running or paused orders can be canceled.`);
+  const open = order.requests.flatMap((r) => r.assets).filter((a) => !isAssetFinished(a.status));
+  await db.$transaction(async (tx) => {
+    await tx.productionOrder.update({ where: { id: orderId }, data: { status: "canceled", finishedAt: new Date() } });
+    await tx.asset.updateMany({ where: { id: { in: open.map((a) => a.id) } }, data: { status: "canceled", finishedAt: new Date() } });
+    await tx.assetRequest.updateMany({ where: { orderId, status: { in: ["queued", "running", "paused"] } }, data: { status: "canceled" } });
+    await tx.costEntry.updateMany({ where: { assetId: { in: open.map((a) => a.id) }, outcome: "reserved" }, data: { outcome: "canceled", costMicros: 0 } });
+    await recordAuditEvent(tx, { shopId, actor, action: "production.order.canceled", subjectType: "ProductionOrder", subjectId: orderId, data: { openCandidates: open.length } });
+  });
+  for (const asset of open) {
+    if (!asset.providerJobId) continue;
+    await cancelAtProvider(asset.provider as ProviderId, { providerJobId: asset.providerJobId, handle: (asset.providerHandle ?? {}) as Record<string, string> }).catch(() => undefined);
+  }
+}
+
+/** Runs an order's failed and canceled candidates again (new provider calls; the old ones stay in the ledger). */
+export async function retryOrder(db: PrismaClient, shopId: string, orderId: string, actor: string): Promise<{ candidates: number }> {
+  const order = await orderOfShop(db, shopId, orderId);
+  if (isOrderActive(order.status) || order.status === "paused") throw new ProductionActionError("This order is still in production; wait for it to finish or cancel it first.");
+  const again = order.requests.filter((r) => r.source === "ai").flatMap((r) => r.assets).filter((a) => a.status === "failed" || a.status === "canceled");
+  if (again.length === 0) throw new ProductionActionError("Nothing to retry: every candidate of this order was stored.");
+  await db.$transaction(async (tx) => {
+    await tx.asset.updateMany({
+      where: { id: { in: again.map((a) => a.id) } },
+      data: { status: "queued", providerJobId: null, errorCode: null, error: null, attempts: 0, submittedAt: null, finishedAt: null },
+    });
+    await tx.assetRequest.updateMany({ where: { orderId, id: { in: [...new Set(again.map((a) => a.requestId))] } }, data: { status: "queued", error: null } });
+    await recordAuditEvent(tx, { shopId, actor, action: "production.order.retried", subjectType: "ProductionOrder", subjectId: orderId, data: { candidates: again.length } });
+  });
+  await requeueOrder(db, orderId);
+  return { candidates: again.length };
+}
+
+/** Lifts a budget pause: paused candidates go back to the queue and their orders' flows are re-created. */
+export async function resumeShopProduction(db: PrismaClient, shopId: string, actor: string): Promise<{ orders: number }> {
+  const paused = await db.productionOrder.findMany({ where: { shopId, status: "paused" }, select: { id: true } });
+  await db.$transaction(async (tx) => {
+    await tx.shop.update({ where: { id: shopId }, data: { productionPausedAt: null, productionPauseReason: null } });
+    await tx.asset.updateMany({ where: { shopId, status: "paused" }, data: { status: "queued" } });
+    await tx.assetRequest.updateMany({ where: { shopId, status: "paused" }, data: { status: "queued" } });
+    await recordAuditEvent(tx, { shopId, actor, action: "production.resumed", subjectType: "Shop", subjectId: shopId, data: { orders: paused.length } });
+  });
+  for (const order of paused) await requeueOrder(db, order.id);
+  return { orders: paused.length };
+}
