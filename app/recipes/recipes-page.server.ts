@@ -1,4 +1,6 @@
+import { env } from "../config/env";
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { demoProviderAllowed } from "../providers/registry.server";
 import { z } from "zod";
 import prisma from "../db.server";
 import { ensureShop } from "../catalog/catalog-sync.server";
@@ -6,7 +8,6 @@ import { PROVIDER_IDS } from "../providers/provider";
 import { signedAssetUrl } from "../storage/signed-url.server";
 import { PROVIDER_CAPABILITIES } from "./recipe-spec";
 import {
-  demoProviderAllowed,
   ensureDefaultRecipes,
   listModelReferences,
   listRecipes,
@@ -46,7 +47,7 @@ export async function loadRecipesPage(shopId: string, demo: boolean, searchParam
     recipes,
     selectedKey,
     samples,
-    providers: providerOptions(demo && demoProviderAllowed()),
+    providers: providerOptions(demo && demoProviderAllowed(env())),
     modelReferences: references.map((r) => ({ id: r.id, name: r.name, width: r.width, height: r.height, url: signedAssetUrl(r.storageKey, { expiresInSeconds: 3600 }) })),
   };
 }

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { demoProviderAllowed } from "../providers/registry.server";
 import { recordAuditEvent } from "../audit/audit.server";
 import { env } from "../config/env";
 import { checkGeneratedResult, ResultCheckError } from "../production/result-check.server";
@@ -114,12 +115,6 @@ export async function resolveRecipeForProduct(db: Db, shopId: string, product: {
   return { categoryKey, recipeVersionId: row.id, version: row.version, spec: parsed.data };
 }
 
-/** The demo provider composes, it does not generate: only demo mode and tests may save it. */
-export function demoProviderAllowed(): boolean {
-  const config = env();
-  return config.demo || config.NODE_ENV === "test";
-}
-
 /** JSON with object keys sorted: stored specs are jsonb, which does not keep key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)) ?? "null";
@@ -165,7 +160,7 @@ export async function saveRecipeVersion(
   if (!parsed.ok) return parsed;
   const references = await db.modelReference.findMany({ where: { shopId, id: { in: parsed.spec.modelReferenceIds } }, select: { id: true } });
   const contextErrors = checkRecipeContext(parsed.spec, {
-    demoProviderAllowed: options.demoProviderAllowed ?? demoProviderAllowed(),
+    demoProviderAllowed: options.demoProviderAllowed ?? demoProviderAllowed(env()),
     modelReferenceIds: new Set(references.map((r) => r.id)),
   });
   if (Object.keys(contextErrors).length) return { ok: false, errors: contextErrors };
@@ -256,7 +251,7 @@ export async function listRecipes(db: Db, shopId: string): Promise<RecipeListing
         category,
         currentVersion: recipe.currentVersion,
         // A stored spec that no longer validates is shown as the default, to be fixed and saved.
-        spec: parsed.success ? parsed.data : defaultRecipeSpec(category.key, { demo: demoProviderAllowed() }),
+        spec: parsed.success ? parsed.data : defaultRecipeSpec(category.key, { demo: demoProviderAllowed(env()) }),
         versions: recipe.versions.map((v) => ({ id: v.id, version: v.version, createdBy: v.createdBy, createdAt: v.createdAt.toISOString(), note: v.note })),
       },
     ];
