@@ -50,6 +50,9 @@ export function startWorkers(log: Pick<Console, "error" | "info"> = console): Wo
       connection: workerConnection(config.REDIS_URL),
       prefix: config.QUEUE_PREFIX,
       concurrency: limits.concurrency,
+      // A crashed worker's jobs run again once their lock expires and a stall check sees it.
+      lockDuration: config.QUEUE_LOCK_MS,
+      stalledInterval: config.QUEUE_STALLED_INTERVAL_MS,
       ...(limits.limiter ? { limiter: limits.limiter } : {}),
     });
     worker.on("error", (error) => log.error(`[worker ${definition.name}] ${error.message}`));

@@ -52,6 +52,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, NODE_ENV: "production", SHOTLANE_FETCH_ALLOW_ORIGINS: "http://127.0.0.1:1" })).toThrow(/SHOTLANE_FETCH_ALLOW_ORIGINS: is for tests and the demo only/);
   });
 
+  it("defaults the queue lock and stall check to BullMQ's 30 s and refuses values under a second", () => {
+    expect(parseEnv(base)).toMatchObject({ QUEUE_LOCK_MS: 30_000, QUEUE_STALLED_INTERVAL_MS: 30_000 });
+    expect(parseEnv({ ...base, QUEUE_LOCK_MS: "2000", QUEUE_STALLED_INTERVAL_MS: "1000" })).toMatchObject({ QUEUE_LOCK_MS: 2000, QUEUE_STALLED_INTERVAL_MS: 1000 });
+    expect(() => parseEnv({ ...base, QUEUE_LOCK_MS: "500" })).toThrow(/QUEUE_LOCK_MS: must be at least 1000 ms/);
+    expect(() => parseEnv({ ...base, QUEUE_STALLED_INTERVAL_MS: "soon" })).toThrow(/QUEUE_STALLED_INTERVAL_MS: must be a number of milliseconds/);
+  });
+
   it("rejects a malformed port and demo shop", () => {
     expect(() => parseEnv({ ...base, PORT: "eighty" })).toThrow(/PORT/);
     expect(() => parseEnv({ ...base, SHOTLANE_DEMO_SHOP: "evil.example.com" })).toThrow(/SHOTLANE_DEMO_SHOP: must be a myshopify domain/);

@@ -23,6 +23,13 @@ const envSchema = z
     BULK_POLL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(1000),
     /** How often a generation polls its provider when the provider gives no hint (ms). */
     PRODUCTION_POLL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(10).max(60_000).default(2000),
+    /**
+     * How long a worker's lock on a running job lasts before another worker may
+     * take the job over, and how often workers look for such stalled jobs (ms).
+     * BullMQ's 30 s defaults suit production; tests that kill a worker shorten them.
+     */
+    QUEUE_LOCK_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000, "must be at least 1000 ms").max(600_000).default(30_000),
+    QUEUE_STALLED_INTERVAL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000, "must be at least 1000 ms").max(600_000).default(30_000),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
     /** Demo mode: the demo shop's Admin API requests go to the local store emulator. */
