@@ -1,11 +1,13 @@
 import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
-import { Badge, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, useIndexResourceState, type FilterInterface } from "@shopify/polaris";
+import { Badge, Banner, Box, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, useIndexResourceState, type FilterInterface } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { ProductListFacets, ProductListPage } from "../catalog/product-list.server";
 import type { ProductListQuery } from "../catalog/product-list-query";
+import type { SendResult } from "../production/production-orders.server";
 import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
 
+type SendResponse = ({ ok: true } & SendResult) | { ok: false; error: string };
 type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier" | "lane" | "gap";
 type PlanSummary = { lane: string; studio: number; ai: number };
 
@@ -29,6 +31,13 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
     pin.submit({ tier, productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/products/pin" });
     clearSelection();
   };
+  const send = useFetcher<SendResponse>();
+  const sendSelected = () => {
+    send.submit({ productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/production/send" });
+    clearSelection();
+  };
+  // A dismissed result stays hidden until the next send answers.
+  const [dismissedSend, setDismissedSend] = useState<SendResponse | undefined>(undefined);
 
   const go = (changes: Partial<ProductListQuery>) => navigate(`/app${productListSearch({ ...query, page: 1, ...changes })}`, { preventScrollReset: true });
 
@@ -131,6 +140,11 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
 
   return (
     <Card padding="0">
+      {send.data && send.data !== dismissedSend ? (
+        <Box padding="300">
+          <SendResultBanner result={send.data} onDismiss={() => setDismissedSend(send.data)} />
+        </Box>
+      ) : null}
       {pin.data && !pin.data.ok ? (
         <div role="alert" style={{ padding: "12px 16px" }}>
           <Text as="p" tone="critical">
@@ -157,6 +171,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
         selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
         onSelectionChange={handleSelectionChange}
         promotedBulkActions={[
+          { content: send.state === "idle" ? "Send to production" : "Sending…", onAction: sendSelected, disabled: send.state !== "idle" },
           { content: "Pin to tier 1", onAction: () => pinSelected("1") },
           { content: "Pin to tier 2", onAction: () => pinSelected("2") },
           { content: "Pin to tier 3", onAction: () => pinSelected("3") },
@@ -219,5 +234,41 @@ function PlanCell({ plan }: { plan?: PlanSummary }) {
     <Text as="span" variant="bodySm">
       {LANE_LABEL[plan.lane] ?? plan.lane} lane · needs {parts}
     </Text>
+  );
+}
+
+/** What "Send to production" did: orders created, products skipped and why, and the way to the Production page. */
+function SendResultBanner({ result, onDismiss }: { result: SendResponse; onDismiss: () => void }) {
+  if (!result.ok) {
+    return (
+      <Banner tone="critical" title="Nothing was sent to production" onDismiss={onDismiss}>
+        <Text as="p">{result.error}</Text>
+      </Banner>
+    );
+  }
+  const sent = result.created.length;
+  return (
+    <Banner
+      tone={sent === 0 ? "warning" : result.skipped.length || result.queueWarning ? "warning" : "success"}
+      title={`${sent} product${sent === 1 ? "" : "s"} sent to production`}
+      action={{ content: "Open Production", url: "/app/production" }}
+      onDismiss={onDismiss}
+    >
+      {result.skipped.length ? (
+        <>
+          <Text as="p">
+            {result.skipped.length} product{result.skipped.length === 1 ? " was" : "s were"} skipped:
+          </Text>
+          <ul>
+            {result.skipped.map((skip) => (
+              <li key={skip.productId}>
+                {skip.title ?? skip.productId}: {skip.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {result.queueWarning ? <Text as="p">{result.queueWarning}</Text> : null}
+    </Banner>
   );
 }

@@ -3,7 +3,7 @@ import prisma from "../db.server";
 import { providerForShop } from "../providers/registry.server";
 import { monthSpendMicros, startOfUtcMonth } from "../settings/spend.server";
 import { signedAssetUrl } from "../storage/signed-url.server";
-import { cancelOrder, ProductionActionError, resumeShopProduction, retryOrder } from "./production-orders.server";
+import { cancelOrder, ProductionActionError, resumeShopProduction, retryOrder, sendToProduction, type SendResult } from "./production-orders.server";
 import {
   assetLabel,
   costOf,
@@ -255,3 +255,8 @@ export async function runProductionAction(shopId: string, action: ProductionActi
   }
 }
 
+
+/** "Send to production" from the catalog's selection: one product is a manual order, more are a bulk send. */
+export function sendSelectionToProduction(shopId: string, productIds: string[], options: { actor: string; demo: boolean }, db: PrismaClient = prisma): Promise<SendResult> {
+  return sendToProduction(db, shopId, productIds, { actor: options.actor, source: productIds.length > 1 ? "bulk" : "manual", demo: options.demo });
+}

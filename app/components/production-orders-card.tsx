@@ -1,0 +1,212 @@
+import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
+import { Badge, BlockStack, Box, Button, Card, Collapsible, InlineStack, Pagination, ProgressBar, Tabs, Text } from "@shopify/polaris";
+import { useState } from "react";
+import { DEMO_PROVIDER_LABEL, describeCandidateCounts, productionPageSearch, STATUS_FILTERS, type ProductionActionResult, type StatusFilter } from "../production/production-page";
+import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData } from "../production/production-page.server";
+
+type BadgeTone = "info" | "attention" | "warning" | "success" | "critical" | "new" | undefined;
+
+const ORDER_TONE: Record<string, BadgeTone> = { queued: "info", running: "attention", paused: "warning", completed: "success", partial: "warning", failed: "critical", canceled: undefined };
+const REQUEST_TONE: Record<string, BadgeTone> = { queued: "info", running: "attention", paused: "warning", succeeded: "success", failed: "critical", canceled: undefined, "waiting-studio": "new" };
+const REQUEST_STATUS_LABEL: Record<string, string> = { "waiting-studio": "waiting for the studio" };
+const SOURCE_LABEL: Record<string, string> = { manual: "sent by hand", bulk: "bulk send", auto: "sent automatically" };
+const FILTER_LABEL: Record<StatusFilter, string> = { all: "All", active: "Active", finished: "Finished", failed: "Failed" };
+
+// UTC on purpose: the server renders the page first, and a time zone of its own would not match the browser's.
+const formatTime = (iso: string) => `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+interface Props {
+  data: Pick<ProductionPageData, "orders" | "query" | "total" | "pageCount">;
+}
+
+/** The orders, newest first, with a status filter and pages of 25. */
+export function ProductionOrdersCard({ data }: Props) {
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const { query } = data;
+  const go = (status: StatusFilter, page: number) => navigate(`/app/production${productionPageSearch({ status, page })}`, { preventScrollReset: true });
+
+  return (
+    <Card padding="0">
+      <Tabs
+        tabs={STATUS_FILTERS.map((filter) => ({ id: `orders-${filter}`, content: FILTER_LABEL[filter], panelID: "production-orders" }))}
+        selected={STATUS_FILTERS.indexOf(query.status)}
+        onSelect={(index) => go(STATUS_FILTERS[index], 1)}
+      />
+      <div id="production-orders" aria-busy={navigation.state === "loading"}>
+        {data.orders.length === 0 ? (
+          <Box padding="400">
+            <Text as="p" tone="subdued" alignment="center">
+              No {query.status === "all" ? "" : `${FILTER_LABEL[query.status].toLowerCase()} `}orders.
+            </Text>
+          </Box>
+        ) : (
+          data.orders.map((order) => <OrderRow key={order.id} order={order} />)
+        )}
+      </div>
+      <Box padding="300" borderBlockStartWidth="025" borderColor="border">
+        <InlineStack align="center">
+          <Pagination
+            hasPrevious={query.page > 1}
+            hasNext={query.page < data.pageCount}
+            onPrevious={() => go(query.status, query.page - 1)}
+            onNext={() => go(query.status, query.page + 1)}
+            label={`Page ${query.page} of ${data.pageCount} · ${data.total} order${data.total === 1 ? "" : "s"}`}
+          />
+        </InlineStack>
+      </Box>
+    </Card>
+  );
+}
+
+function OrderRow({ order }: { order: ProductionOrderRow }) {
+  const [open, setOpen] = useState(false);
+  const act = useFetcher<ProductionActionResult>();
+  const busy = act.state !== "idle";
+  const { progress } = order;
+  const detailsId = `order-${order.id}-assets`;
+  return (
+    <Box padding="400" borderBlockStartWidth="025" borderColor="border">
+      <BlockStack gap="300">
+        <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.2fr) minmax(180px, 1.6fr) 110px 120px auto", gap: 16, alignItems: "center" }} data-order-id={order.id}>
+          <InlineStack gap="300" blockAlign="center" wrap={false}>
+            {order.featuredImageUrl ? (
+              <img src={order.featuredImageUrl} alt="" width={40} height={50} loading="lazy" decoding="async" style={{ objectFit: "cover", borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} />
+            ) : (
+              <div style={{ width: 40, height: 50, borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} aria-hidden />
+            )}
+            <BlockStack gap="050">
+              <Text as="h3" variant="bodyMd" fontWeight="semibold" truncate>
+                {order.productTitle}
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued">
+                {formatTime(order.createdAt)} · {SOURCE_LABEL[order.source] ?? order.source} · {order.requestedBy}
+              </Text>
+              {order.demo ? (
+                <InlineStack>
+                  <Badge tone="info">{DEMO_PROVIDER_LABEL}</Badge>
+                </InlineStack>
+              ) : null}
+            </BlockStack>
+          </InlineStack>
+          <BlockStack gap="100">
+            <ProgressBar
+              progress={progress.percent}
+              size="small"
+              tone={order.status === "failed" ? "critical" : progress.done === progress.total ? "success" : "highlight"}
+              ariaLabelledBy={`order-${order.id}-progress`}
+            />
+            <Text as="p" variant="bodySm" id={`order-${order.id}-progress`}>
+              {progress.total === 0 ? "No AI candidates" : `${progress.done} of ${progress.total} candidates done`}
+            </Text>
+          </BlockStack>
+          <InlineStack>
+            <Badge tone={ORDER_TONE[order.status]}>{order.status}</Badge>
+          </InlineStack>
+          <BlockStack gap="050" inlineAlign="end">
+            <Text as="p" numeric>
+              {order.cost}
+            </Text>
+            {order.wastedMicros > 0 ? (
+              <Text as="p" variant="bodySm" tone="critical" numeric>
+                {order.wasted} wasted
+              </Text>
+            ) : null}
+          </BlockStack>
+          <InlineStack gap="200" wrap={false} align="end">
+            {order.canCancel ? (
+              <Button tone="critical" variant="secondary" loading={busy} onClick={() => act.submit({ intent: "cancel", orderId: order.id }, { method: "post", action: "/app/production" })}>
+                Cancel
+              </Button>
+            ) : null}
+            {order.canRetry ? (
+              <Button loading={busy} onClick={() => act.submit({ intent: "retry", orderId: order.id }, { method: "post", action: "/app/production" })}>
+                Retry
+              </Button>
+            ) : null}
+            <Button variant="plain" disclosure={open ? "up" : "down"} onClick={() => setOpen(!open)} ariaExpanded={open} ariaControls={detailsId}>
+              {open ? "Hide assets" : `Assets (${order.assets.length})`}
+            </Button>
+          </InlineStack>
+        </div>
+        {order.error ? (
+          <Text as="p" tone="critical" variant="bodySm">
+            {order.error}
+          </Text>
+        ) : null}
+        {act.data ? (
+          <div role={act.data.ok ? "status" : "alert"}>
+            <Text as="p" variant="bodySm" tone={act.data.ok ? "success" : "critical"}>
+              {act.data.ok ? act.data.message : act.data.error}
+            </Text>
+          </div>
+        ) : null}
+        <Collapsible id={detailsId} open={open} transition={{ duration: "150ms", timingFunction: "ease-in-out" }}>
+          <Box background="bg-surface-secondary" borderRadius="200" padding="300">
+            <BlockStack gap="300">
+              {order.assets.map((asset) => (
+                <AssetRow key={asset.id} asset={asset} />
+              ))}
+            </BlockStack>
+          </Box>
+        </Collapsible>
+      </BlockStack>
+    </Box>
+  );
+}
+
+/** Who makes the asset: the studio, the local demo provider (never called AI), or a named AI provider. */
+function MakerBadge({ asset }: { asset: ProductionAssetRow }) {
+  if (asset.source === "studio") return <Badge>Studio</Badge>;
+  if (asset.demo) return <Badge tone="info">{DEMO_PROVIDER_LABEL}</Badge>;
+  return <Badge tone="magic">{`AI · ${asset.providers.join(", ") || "no provider"}`}</Badge>;
+}
+
+function AssetRow({ asset }: { asset: ProductionAssetRow }) {
+  const counts = describeCandidateCounts(asset.counts);
+  const errors = [...new Set([asset.error, ...asset.candidateErrors].filter((e): e is string => Boolean(e)))];
+  return (
+    <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1.4fr) minmax(0, 2fr)", gap: 16, alignItems: "start" }} data-asset={asset.asset}>
+      <BlockStack gap="100">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h4" variant="bodyMd" fontWeight="semibold">
+            {asset.label}
+          </Text>
+          <Badge tone={REQUEST_TONE[asset.status]}>{REQUEST_STATUS_LABEL[asset.status] ?? asset.status}</Badge>
+        </InlineStack>
+        <InlineStack>
+          <MakerBadge asset={asset} />
+        </InlineStack>
+        {asset.source === "studio" ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            The studio lane makes this asset.
+          </Text>
+        ) : (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {asset.candidates} candidate{asset.candidates === 1 ? "" : "s"}
+            {counts ? `: ${counts}` : ""}
+          </Text>
+        )}
+        {errors.map((error) => (
+          <Text key={error} as="p" variant="bodySm" tone="critical">
+            {error}
+          </Text>
+        ))}
+      </BlockStack>
+      <InlineStack gap="200" wrap>
+        {asset.thumbnails.map((thumb) =>
+          thumb.videoUrl ? (
+            <a key={thumb.url} href={thumb.videoUrl} target="_blank" rel="noreferrer" style={{ position: "relative", display: "block" }} title="Open the video">
+              <img src={thumb.url} alt={`${asset.label} video poster`} height={96} style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3" }} />
+              <span style={{ position: "absolute", left: 6, bottom: 6, background: "rgba(0,0,0,.65)", color: "#fff", borderRadius: 4, padding: "0 6px", fontSize: 12 }}>
+                ▶ {thumb.durationSeconds ? `${Math.round(thumb.durationSeconds)} s` : "video"}
+              </span>
+            </a>
+          ) : (
+            <img key={thumb.url} src={thumb.url} alt={`${asset.label} candidate`} height={96} style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3" }} />
+          ),
+        )}
+      </InlineStack>
+    </div>
+  );
+}
