@@ -246,7 +246,7 @@ export async function runProductionAction(shopId: string, action: ProductionActi
       }
       case "resume": {
         const { orders } = await resumeShopProduction(db, shopId, actor);
-        return { ok: true, message: `Production resumed${orders ? `: ${orders} paused order${orders === 1 ? "" : "s"} continue` : ""}.` };
+        return { ok: true, message: `Production resumed${orders ? `: ${orders} paused order${orders === 1 ? " continues" : "s continue"}` : ""}.` };
       }
     }
   } catch (error) {
