@@ -57,10 +57,11 @@ export const productionRequestQueue: QueueDefinition<{ shopId: string; requestId
  * with jitter; the candidate's stored provider job id makes every retry poll
  * instead of submitting again.
  */
-export function generateQueue(provider: ProviderId): QueueDefinition<{ shopId: string; assetId: string }> {
+export function generateQueue(provider: ProviderId): QueueDefinition<{ shopId: string; assetId: string; generation: number }> {
   return {
     name: `generate-${provider}`,
-    payload: z.object({ shopId: shopDomain, assetId: cuid("Asset") }).strict(),
+    // The order's flow generation this job belongs to: a job of an older flow steps aside (see generateAsset).
+    payload: z.object({ shopId: shopDomain, assetId: cuid("Asset"), generation: z.number().int().min(0, "must be the order's flow generation (0 or more)") }).strict(),
     jobOptions: { attempts: 6, backoff: { type: "exponential", delay: 3000, jitter: 0.5 }, ...retained },
   };
 }

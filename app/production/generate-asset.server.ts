@@ -9,7 +9,7 @@ import { isAssetFinished } from "./production-status";
 import { checkGeneratedResult, ResultCheckError } from "./result-check.server";
 
 const assetWithContext = {
-  include: { request: { include: { order: { select: { id: true, status: true, shopId: true, productId: true } } } } },
+  include: { request: { include: { order: { select: { id: true, status: true, shopId: true, productId: true, generation: true } } } } },
 } satisfies Prisma.AssetDefaultArgs;
 export type AssetWithContext = Prisma.AssetGetPayload<typeof assetWithContext>;
 
@@ -29,7 +29,7 @@ export interface GenerateAssetDeps {
   onProgress?(percent: number): unknown;
 }
 
-export type GenerateOutcome = "stored" | "failed" | "canceled" | "paused" | "already-finished";
+export type GenerateOutcome = "stored" | "failed" | "canceled" | "paused" | "already-finished" | "superseded";
 
 /** A result the provider made but Shotlane cannot use: counted as a failed (wasted) generation, not retried. */
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
@@ -87,11 +87,14 @@ async function pauseForBudget(db: PrismaClient, asset: AssetWithContext, reason:
  * are thrown so the queue backs off and retries; final ones are recorded on
  * the candidate with the reason the merchant sees.
  */
-export async function generateAsset(deps: GenerateAssetDeps, assetId: string, attempt: { isFinalAttempt: boolean }): Promise<GenerateOutcome> {
+export async function generateAsset(deps: GenerateAssetDeps, assetId: string, attempt: { isFinalAttempt: boolean; generation: number }): Promise<GenerateOutcome> {
   const { db } = deps;
   let asset = await db.asset.findUnique({ where: { id: assetId }, ...assetWithContext });
   if (!asset) throw new Error(`Asset ${assetId} does not exist (was the order deleted?)`);
   if (isAssetFinished(asset.status)) return "already-finished";
+  // Retry, resume and the reconciler re-create an order's flow under a new generation; a job of an
+  // older flow that is still around must not work the same candidate beside it (it could submit twice).
+  if (attempt.generation < asset.request.order.generation) return "superseded";
   if (asset.request.order.status === "canceled") {
     await db.asset.update({ where: { id: asset.id }, data: { status: "canceled", finishedAt: new Date() } });
     await releaseReservation(db, asset.id);

@@ -34,7 +34,7 @@ export async function enqueueOrderFlow(db: PrismaClient, orderId: string): Promi
         return {
           name: queue.name,
           queueName: queue.name,
-          data: queue.payload.parse({ shopId: order.shopId, assetId: asset.id }),
+          data: queue.payload.parse({ shopId: order.shopId, assetId: asset.id, generation: g }),
           opts: { ...queue.jobOptions, jobId: assetJobId(asset.id, g), ignoreDependencyOnFailure: true },
         };
       }),
@@ -64,9 +64,11 @@ export async function requeueOrder(db: PrismaClient, orderId: string): Promise<v
  * database. Candidates that already stored their file, or hold a provider job
  * id, pick up where they were: nothing is submitted or paid for twice.
  */
-export async function reconcileProduction(db: PrismaClient, options: { shopId?: string } = {}): Promise<{ checked: number; requeued: string[] }> {
+export async function reconcileProduction(db: PrismaClient, options: { shopId?: string; minAgeMs?: number } = {}): Promise<{ checked: number; requeued: string[] }> {
+  // An order changed in the last minute may be between its database write and its flow's add; leave it be.
+  const changedBefore = new Date(Date.now() - (options.minAgeMs ?? 60_000));
   const orders = await db.productionOrder.findMany({
-    where: { ...(options.shopId ? { shopId: options.shopId } : {}), status: { in: ["queued", "running"] }, shop: { productionPausedAt: null, uninstalledAt: null } },
+    where: { ...(options.shopId ? { shopId: options.shopId } : {}), status: { in: ["queued", "running"] }, updatedAt: { lt: changedBefore }, shop: { productionPausedAt: null, uninstalledAt: null } },
     select: { id: true, generation: true, status: true },
   });
   const queue = getQueue(productionOrderQueue);

@@ -31,8 +31,8 @@ function providerOfQueue(queueName: string): ProviderId {
 
 /** One candidate: budget, submit once, poll, download, check, store, ledger. */
 export async function processGenerate(job: Job): Promise<{ outcome: GenerateOutcome }> {
-  const { assetId } = parseJobPayload(generateQueue(providerOfQueue(job.queueName)), job.data);
-  const outcome = await generateAsset(productionDeps(job), assetId, { isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+  const { assetId, generation } = parseJobPayload(generateQueue(providerOfQueue(job.queueName)), job.data);
+  const outcome = await generateAsset(productionDeps(job), assetId, { isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), generation });
   return { outcome };
 }
 
