@@ -18,6 +18,7 @@ const benches: [string, () => Promise<void>][] = [
   ["routing", async () => (await import("./routing.bench")).benchRouting()],
   ["catalog", async () => (await import("./catalog.bench")).benchCatalog()],
   ["bulk-sync", async () => (await import("./bulk-sync.bench")).benchBulkSync(template)],
+  ["production", async () => (await import("./production.bench")).benchProduction(template)],
 ];
 const wanted = process.argv.slice(2);
 try {
