@@ -68,7 +68,8 @@ function OrderRow({ order }: { order: ProductionOrderRow }) {
   return (
     <Box padding="400" borderBlockStartWidth="025" borderColor="border">
       <BlockStack gap="300">
-        <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.2fr) minmax(180px, 1.6fr) 110px 120px auto", gap: 16, alignItems: "center" }} data-order-id={order.id}>
+        {/* Each row is its own grid: fixed outer columns keep the rows lined up. */}
+        <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.6fr) minmax(160px, 1.3fr) 100px 90px 210px", gap: 16, alignItems: "center" }} data-order-id={order.id}>
           <InlineStack gap="300" blockAlign="center" wrap={false}>
             {order.featuredImageUrl ? (
               <img src={order.featuredImageUrl} alt="" width={40} height={50} loading="lazy" decoding="async" style={{ objectFit: "cover", borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} />
