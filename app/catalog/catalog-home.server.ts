@@ -6,11 +6,9 @@ import { loadPlans } from "../production/plans.server";
 import { laneOf, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
 
-/** Per tier: its lane and how many assets its plan asks of the studio and of AI. */
+/** Per tier: its lane and the assets its plan asks for (the list shows what each product still lacks). */
 function planSummaries(plans: Record<Tier, PlanItem[]>) {
-  return Object.fromEntries(
-    ([1, 2, 3] as const).map((tier) => [tier, { lane: laneOf(plans[tier]), studio: plans[tier].filter((i) => i.source === "studio").length, ai: plans[tier].filter((i) => i.source === "ai").length }]),
-  ) as Record<Tier, { lane: string; studio: number; ai: number }>;
+  return Object.fromEntries(([1, 2, 3] as const).map((tier) => [tier, { lane: laneOf(plans[tier]), items: plans[tier] }])) as Record<Tier, { lane: string; items: PlanItem[] }>;
 }
 
 /** Everything the catalog home page shows, from the mirror (no Admin API call). */

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { DEFAULT_PLANS, laneOf, planNeeds, type PlanItem } from "../production/production-plan";
+import { DEFAULT_PLANS, gapKinds, laneOf, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
 import type { MirrorProduct } from "./product-mirror";
 import type { ProductListQuery } from "./product-list-query";
@@ -8,7 +8,7 @@ import type { ProductListQuery } from "./product-list-query";
 export type ProductListItem = Pick<
   MirrorProduct,
   "id" | "legacyId" | "title" | "handle" | "productType" | "vendor" | "status" | "minPriceCents" | "maxPriceCents" | "currencyCode" | "variantCount" | "imageCount" | "featuredImageUrl" | "tags"
-> & { collections: string[]; tier: number | null; tierSource: string | null; tierRuleId: string | null };
+> & { collections: string[]; tier: number | null; tierSource: string | null; tierRuleId: string | null; producedAssets: string[] };
 
 export interface ProductListFacets {
   types: string[];
@@ -26,17 +26,21 @@ export interface ProductListPage {
 }
 
 /**
- * Lane and gap filters are about tiers: a product is in the hybrid lane, or
- * needs video, because its tier's production plan says so.
+ * Lane and gap filters come from the tier's production plan: a product is in
+ * the hybrid lane because its tier's plan mixes studio and AI; it needs video
+ * when its plan asks for one and it has no produced video yet.
  */
-export function planTierFilter(query: ProductListQuery, plans: Record<Tier, PlanItem[]>): Tier[] | undefined {
+export function planFilter(query: ProductListQuery, plans: Record<Tier, PlanItem[]>): Prisma.ProductWhereInput | undefined {
   if (!query.lane && !query.gap) return undefined;
-  return ([1, 2, 3] as const).filter((tier) => (!query.lane || laneOf(plans[tier]) === query.lane) && (!query.gap || planNeeds(plans[tier], query.gap)));
+  const gap = query.gap;
+  const tiers = ([1, 2, 3] as const).filter((tier) => (!query.lane || laneOf(plans[tier]) === query.lane) && (!gap || gapKinds(plans[tier], gap).length > 0));
+  if (!gap) return { tier: { in: tiers } };
+  return { OR: tiers.map((tier) => ({ tier, NOT: { producedAssets: { hasEvery: gapKinds(plans[tier], gap) } } })) };
 }
 
-export function productListWhere(shopId: string, query: ProductListQuery, planTiers?: Tier[]): Prisma.ProductWhereInput {
+export function productListWhere(shopId: string, query: ProductListQuery, plan?: Prisma.ProductWhereInput): Prisma.ProductWhereInput {
   return {
-    ...(planTiers ? { AND: [{ tier: { in: planTiers } }] } : {}),
+    ...(plan ? { AND: [plan] } : {}),
     shopId,
     ...(query.q ? { OR: [{ title: { contains: query.q, mode: "insensitive" } }, { handle: { contains: query.q, mode: "insensitive" } }, { variants: { some: { sku: { contains: query.q, mode: "insensitive" } } } }] } : {}),
     ...(query.type ? { productType: query.type } : {}),
@@ -49,7 +53,7 @@ export function productListWhere(shopId: string, query: ProductListQuery, planTi
 
 /** One page of the mirror, filtered and searched in the database (never in memory). */
 export async function listProducts(db: PrismaClient, shopId: string, query: ProductListQuery, plans: Record<Tier, PlanItem[]> = DEFAULT_PLANS): Promise<ProductListPage> {
-  const where = productListWhere(shopId, query, planTierFilter(query, plans));
+  const where = productListWhere(shopId, query, planFilter(query, plans));
   const [total, rows] = await Promise.all([
     db.product.count({ where }),
     db.product.findMany({
@@ -80,6 +84,7 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
       tier: row.tier,
       tierSource: row.tierSource,
       tierRuleId: row.tierRuleId,
+      producedAssets: row.producedAssets,
     })),
     total,
     page: query.page,
@@ -90,7 +95,7 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
 
 /** The values the filters offer, from the mirror. */
 export async function productListFacets(db: PrismaClient, shopId: string): Promise<ProductListFacets> {
-  // GROUP BY runs in SQLite; Prisma's `distinct` would fetch every row and dedupe in JavaScript.
+  // GROUP BY runs in the database; Prisma's `distinct` would fetch every row and dedupe in JavaScript.
   const [types, vendors, tags, collections] = await Promise.all([
     db.product.groupBy({ by: ["productType"], where: { shopId }, orderBy: { productType: "asc" } }),
     db.product.groupBy({ by: ["vendor"], where: { shopId }, orderBy: { vendor: "asc" } }),

@@ -6,10 +6,11 @@ import type { ProductListQuery } from "../catalog/product-list-query";
 import type { SendResult } from "../production/production-orders.server";
 import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
+import { stillNeeded, type PlanItem } from "../production/production-plan";
 
 type SendResponse = ({ ok: true } & SendResult) | { ok: false; error: string };
 type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier" | "lane" | "gap";
-type PlanSummary = { lane: string; studio: number; ai: number };
+type PlanSummary = { lane: string; items: PlanItem[] };
 
 interface Props {
   page: ProductListPage;
@@ -113,7 +114,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
         <TierCell tier={product.tier} source={product.tierSource} ruleName={product.tierRuleId ? ruleNames[product.tierRuleId] : undefined} />
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <PlanCell plan={product.tier ? plans[product.tier] : undefined} />
+        <PlanCell plan={product.tier ? plans[product.tier] : undefined} produced={product.producedAssets} />
       </IndexTable.Cell>
       <IndexTable.Cell>{product.productType}</IndexTable.Cell>
       <IndexTable.Cell>{product.vendor}</IndexTable.Cell>
@@ -226,13 +227,16 @@ function TierCell({ tier, source, ruleName }: { tier: number | null; source: str
 
 const LANE_LABEL: Record<string, string> = { studio: "Studio", hybrid: "Hybrid", ai: "AI" };
 
-/** The lane and what the tier's plan still asks for (no asset has been produced yet, so all of it). */
-function PlanCell({ plan }: { plan?: PlanSummary }) {
+/** The lane and what the tier's plan still lacks for this product (planned assets it has none of yet). */
+function PlanCell({ plan, produced }: { plan?: PlanSummary; produced: string[] }) {
   if (!plan) return <Text as="span" tone="subdued">—</Text>;
-  const parts = [plan.studio ? `${plan.studio} studio` : null, plan.ai ? `${plan.ai} AI` : null].filter(Boolean).join(", ");
+  const missing = stillNeeded(plan.items, produced);
+  const studio = missing.filter((i) => i.source === "studio").length;
+  const ai = missing.filter((i) => i.source === "ai").length;
+  const parts = [studio ? `${studio} studio` : null, ai ? `${ai} AI` : null].filter(Boolean).join(", ");
   return (
     <Text as="span" variant="bodySm">
-      {LANE_LABEL[plan.lane] ?? plan.lane} lane · needs {parts}
+      {LANE_LABEL[plan.lane] ?? plan.lane} lane · {parts ? `needs ${parts}` : "plan complete"}
     </Text>
   );
 }

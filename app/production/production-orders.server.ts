@@ -135,6 +135,10 @@ export async function settleRequest(db: PrismaClient | Prisma.TransactionClient,
   const status = rollUpRequest(request.assets.map((a) => a.status));
   const error = status === "failed" ? (request.assets.find((a) => a.error)?.error ?? "every candidate failed") : null;
   await db.assetRequest.update({ where: { id: requestId }, data: { status, error } });
+  if (status === "succeeded") {
+    // The product now has this kind of asset: the catalog's "still needs" and gap filters read it.
+    await db.$executeRaw`UPDATE "Product" SET "producedAssets" = ARRAY(SELECT DISTINCT unnest("producedAssets" || ARRAY[${request.asset}]::text[]) ORDER BY 1) WHERE "id" = ${request.productId}`;
+  }
   return status;
 }
 

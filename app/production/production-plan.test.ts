@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PLANS, laneOf, parsePlansForm, planNeeds } from "./production-plan";
+import { DEFAULT_PLANS, gapKinds, laneOf, parsePlansForm, planNeeds, stillNeeded } from "./production-plan";
 
 describe("production plans", () => {
   it("derive the lane from where the assets come from", () => {
@@ -12,6 +12,12 @@ describe("production plans", () => {
     expect(planNeeds(DEFAULT_PLANS[3], "video")).toBe(true);
     expect(planNeeds(DEFAULT_PLANS[2], "video")).toBe(false);
     expect(planNeeds(DEFAULT_PLANS[2], "on-model")).toBe(true);
+  });
+
+  it("say what a product still lacks once some of its assets are produced", () => {
+    expect(gapKinds(DEFAULT_PLANS[1], "on-model")).toEqual(["on-model-front", "on-model-back", "on-model-side"]);
+    expect(stillNeeded(DEFAULT_PLANS[3], ["on-model-front", "video", "lifestyle"]).map((i) => i.asset)).toEqual(["on-model-back", "packshot"]);
+    expect(stillNeeded(DEFAULT_PLANS[3], [])).toEqual(DEFAULT_PLANS[3]);
   });
 
   it("validate the form: at least one asset, each once, known kinds and sources", () => {

@@ -58,9 +58,20 @@ export function laneOf(items: readonly PlanItem[]): Lane {
 
 export type Gap = "on-model" | "video" | "packshot";
 
+/** The plan's asset kinds a gap filter is about ("on-model" covers every on-model view). */
+export function gapKinds(items: readonly PlanItem[], gap: Gap): AssetKind[] {
+  return items.filter((i) => (gap === "on-model" ? i.asset.startsWith("on-model") : i.asset === gap)).map((i) => i.asset);
+}
+
 /** Whether a plan asks for an asset of this kind (the gap filters read it). */
 export function planNeeds(items: readonly PlanItem[], gap: Gap): boolean {
-  return items.some((i) => (gap === "on-model" ? i.asset.startsWith("on-model") : i.asset === gap));
+  return gapKinds(items, gap).length > 0;
+}
+
+/** What a product's plan still lacks: the planned items it has no produced asset for yet. */
+export function stillNeeded(items: readonly PlanItem[], produced: readonly string[]): PlanItem[] {
+  const have = new Set(produced);
+  return items.filter((i) => !have.has(i.asset));
 }
 
 const itemsSchema = z

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { saveProviderCredential } from "../../app/credentials/credentials.server";
+import { listProducts } from "../../app/catalog/product-list.server";
+import { productListQuerySchema } from "../../app/catalog/product-list-query";
 import { generateAsset } from "../../app/production/generate-asset.server";
+import { loadPlans } from "../../app/production/plans.server";
 import { reconcileProduction } from "../../app/production/production-flow.server";
 import { cancelOrder, resumeShopProduction, retryOrder, sendToProduction } from "../../app/production/production-orders.server";
 import { resolveRecipeForProduct, saveRecipeVersion } from "../../app/recipes/recipes.server";
@@ -122,6 +125,15 @@ describe("production orders (real Redis flows, PostgreSQL, emulator and provider
     }
     const studio = await prisma.assetRequest.findMany({ where: { orderId: { in: orders.map((o) => o.id) }, source: "studio" } });
     expect(studio.map((r) => r.status)).toEqual(["waiting-studio", "waiting-studio"]);
+    // The catalog now knows what the plan still lacks: the produced kinds drop out of the gap filters.
+    const plans = await loadPlans(prisma, TEST_SHOP);
+    const needsVideo = await listProducts(prisma, TEST_SHOP, productListQuerySchema.parse({ gap: "video", type: "Dresses", pageSize: 100 }), plans);
+    const listed = new Set(needsVideo.items.map((p) => p.id));
+    expect(products.some((p) => listed.has(p.id))).toBe(false);
+    expect(needsVideo.total).toBe((await prisma.product.count({ where: { shopId: TEST_SHOP, productType: "Dresses", tier: 3 } })) - 2);
+    const row = (await listProducts(prisma, TEST_SHOP, productListQuerySchema.parse({ q: products[0].title }), plans)).items.find((p) => p.id === products[0].id);
+    expect(row?.producedAssets).toEqual(["on-model-front", "packshot", "video"]);
+
     const ledger = await prisma.costEntry.findMany({ where: { orderId: { in: orders.map((o) => o.id) } } });
     expect(ledger).toHaveLength(assets.length);
     expect(new Set(ledger.map((e) => e.outcome))).toEqual(new Set(["succeeded"]));

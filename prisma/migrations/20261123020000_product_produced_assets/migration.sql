@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Product" ADD COLUMN     "producedAssets" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
