@@ -2,6 +2,7 @@ import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, Checkbox, ChoiceList, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { FieldErrorsBanner } from "./field-errors-banner";
+import { FilteredChoiceList } from "./filtered-choice-list";
 import type { RoutingActionResult } from "../routing/routing-page.server";
 import type { TierCounts } from "../routing/routing.server";
 import { emptyDraft, move, toDraft, toPayload, type RuleDraftFields } from "../routing/rule-drafts";
@@ -113,8 +114,7 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
                       </Text>
                     ) : null}
                     <FormLayout.Group>
-                      <ChoiceList
-                        allowMultiple
+                      <FilteredChoiceList
                         title="In any of these collections"
                         choices={facets.collections.map((c) => ({ label: c.title, value: c.id }))}
                         selected={draft.collectionIds}
@@ -122,7 +122,7 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
                         error={err(index, "conditions.collectionIds")}
                       />
                       <ChoiceList allowMultiple title="Product type is" choices={facets.types.map((t) => ({ label: t, value: t }))} selected={draft.productTypes} onChange={(productTypes) => update(index, { productTypes })} />
-                      <ChoiceList allowMultiple title="Vendor is" choices={facets.vendors.map((v) => ({ label: v, value: v }))} selected={draft.vendors} onChange={(vendors) => update(index, { vendors })} />
+                      <FilteredChoiceList title="Vendor is" choices={facets.vendors.map((v) => ({ label: v, value: v }))} selected={draft.vendors} onChange={(vendors) => update(index, { vendors })} />
                       <ChoiceList allowMultiple title="Status is" choices={STATUS_CHOICES} selected={draft.statuses} onChange={(statuses) => update(index, { statuses })} />
                     </FormLayout.Group>
                     <FormLayout.Group>

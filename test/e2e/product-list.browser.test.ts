@@ -72,7 +72,12 @@ describe("demo catalog and tier routing in Chromium", () => {
     // Fix it: Premium collection to tier 1, no price condition.
     await page.getByLabel("From", { exact: true }).fill("");
     await page.getByLabel("To", { exact: true }).fill("");
+    // Shops have hundreds of collections: the list filters as the merchant types.
+    await page.getByPlaceholder(/^Filter \d+ options$/).first().fill("prem");
+    await expect(page.getByRole("checkbox", { name: "Core" }).count()).resolves.toBe(0);
     await page.getByRole("checkbox", { name: "Premium" }).check({ force: true });
+    await page.getByPlaceholder(/^Filter \d+ options$/).first().fill("");
+    await page.getByRole("checkbox", { name: "Core" }).first().waitFor();
     await page.getByLabel("Send matching products to").selectOption("1");
     await page.getByRole("button", { name: "Preview changes" }).click();
     await page.getByText("Preview: products per tier").waitFor();
