@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type http from "node:http";
 import sharp from "sharp";
 import { z } from "zod";
 import { readBody, readJson, sendJson } from "../../emulator/http-util";
+import { FailureSwitch, recordingAnswers, startDoubleServer, type DoubleServerOptions } from "./double-server";
 
 /**
  * A local ComfyUI server (../../../shared/PLATFORM.md) over real HTTP, as if
@@ -19,7 +19,7 @@ export type ComfyuiEndpoint = "prompt" | "history" | "view" | "upload" | "queue"
 /** "fail" is an execution error (CUDA out of memory) reported in /history, as ComfyUI does. */
 export type ComfyuiOutcome = "succeed" | "fail";
 
-export interface ComfyuiDoubleOptions {
+export interface ComfyuiDoubleOptions extends DoubleServerOptions {
   /** Polls of /history before the job finishes; 1 = the first poll sees it. */
   pollsToFinish?: number;
   /** Require `Authorization: Bearer <apiKey>` (an auth proxy); plain ComfyUI has no auth. */
@@ -126,18 +126,11 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
 
   const jobs = new Map<string, Job>();
   const calls: ComfyuiCall[] = [];
-  const failures: { mode: ComfyuiFailureMode; on: ComfyuiEndpoint | "any"; remaining: number }[] = [];
+  const failures = new FailureSwitch<ComfyuiEndpoint, ComfyuiFailureMode>();
   const outcomes: ComfyuiOutcome[] = [];
   let submissions = 0;
   let number = 0;
   let outputCounter = 0;
-
-  const takeFailure = (endpoint: ComfyuiEndpoint): ComfyuiFailureMode | undefined => {
-    const rule = failures.find((f) => f.remaining > 0 && (f.on === "any" || f.on === endpoint));
-    if (!rule) return undefined;
-    rule.remaining -= 1;
-    return rule.mode;
-  };
 
   /** ComfyUI's validate_prompt, for the node types above. */
   const validate = (prompt: unknown): { status: 200 } | { status: 400; body: unknown } => {
@@ -287,7 +280,7 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
       return "other";
     }
     if (endpoint === "prompt") submissions += 1;
-    const failure = takeFailure(endpoint);
+    const failure = failures.take(endpoint);
     if (failure === "unauthorized" || (requireAuth && req.headers.authorization !== `Bearer ${apiKey}`)) {
       res.writeHead(401, { "content-type": "text/plain" }).end("401: Unauthorized");
       return endpoint;
@@ -403,7 +396,7 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
       answer = { status: 200, body: { prompt_id: job.id, number: job.number, node_errors: {} } };
     }
 
-    if (failure === "slow") await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (failure === "slow") await server.sleep(slowMs);
     if (res.destroyed) return endpoint;
     if (failure === "bad_shape") sendJson(res, 200, { prompt_id: 7, outputs: "none", queue_running: "x", system: null });
     else if (answer.bytes) res.writeHead(200, { "content-type": answer.bytes.contentType, "content-length": answer.bytes.data.length }).end(answer.bytes.data);
@@ -412,25 +405,13 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
     return endpoint;
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url ?? "/", "http://x").pathname;
-    route(req, res)
-      .then((endpoint) => calls.push({ method: req.method ?? "GET", path: pathname, status: res.statusCode, endpoint }))
-      .catch((error: unknown) => {
-        calls.push({ method: req.method ?? "GET", path: pathname, status: 500, endpoint: "other" });
-        if (!res.headersSent && !res.destroyed) res.writeHead(500, { "content-type": "text/plain" }).end(error instanceof Error ? error.message : String(error));
-      });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startDoubleServer(
+    recordingAnswers(route, (call) => calls.push(call), (res, message) => res.writeHead(500, { "content-type": "text/plain" }).end(message)),
+    { port: options.port },
+  );
 
   return {
-    url: baseUrl,
+    url: server.origin,
     apiKey,
     calls,
     /** POST /prompt requests received, accepted or not. */
@@ -441,7 +422,7 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
     /** Names of files in ComfyUI's input folder (uploads land here). */
     inputFiles: inputNames,
     failNext(mode: ComfyuiFailureMode, opts: { on?: ComfyuiEndpoint | "any"; times?: number } = {}) {
-      failures.push({ mode, on: opts.on ?? "any", remaining: opts.times ?? 1 });
+      failures.add(opts.on ?? "any", mode, opts.times ?? 1);
     },
     nextOutcome(outcome: ComfyuiOutcome, times = 1) {
       for (let i = 0; i < times; i++) outcomes.push(outcome);
@@ -454,10 +435,7 @@ export async function startComfyuiDouble(options: ComfyuiDoubleOptions = {}) {
     restart() {
       jobs.clear();
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

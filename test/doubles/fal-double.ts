@@ -1,11 +1,13 @@
-import http from "node:http";
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { promisify } from "node:util";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
-import sharp from "sharp";
 import { z } from "zod";
+import { FailureSwitch, readRecordedCall, sendRecorded as send, sendRecordedText, startDoubleServer, type DoubleServerOptions, type RecordedCall } from "./double-server";
+import { renderStudioFigure } from "./studio-figure";
+
+export type { RecordedCall } from "./double-server";
 
 /**
  * A local fal queue (../../../shared/PLATFORM.md) for tests: `Authorization: Key …`,
@@ -38,7 +40,7 @@ export type FalJobFailure =
   | { kind: "moderation" } // result 422 with type content_policy_violation
   | { kind: "runner-error"; errorType?: string }; // result 503 {detail, error_type}
 
-export interface FalDoubleOptions {
+export interface FalDoubleOptions extends DoubleServerOptions {
   apiKey?: string;
   /** Status polls before COMPLETED: the first answers IN_QUEUE, the rest IN_PROGRESS (default 3). */
   pollsToComplete?: number;
@@ -46,15 +48,6 @@ export interface FalDoubleOptions {
   resultTtlMs?: number;
   /** What an expired file URL answers (default 404). */
   expiredStatus?: 404 | 410;
-}
-
-export interface RecordedCall {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization?: string;
-  body?: unknown;
-  status?: number;
 }
 
 export interface FalScenario {
@@ -135,18 +128,7 @@ async function renderVideo(): Promise<Buffer> {
   }
 }
 
-function renderImage(format: "png" | "jpeg"): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="864" height="1296">
-    <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#e9eef2"/><stop offset="1" stop-color="#b8c3c9"/></linearGradient></defs>
-    <rect width="100%" height="100%" fill="url(#bg)"/>
-    <circle cx="432" cy="250" r="90" fill="#c99f84"/>
-    <rect x="302" y="350" width="260" height="420" rx="60" fill="#7a2f3b"/>
-    <rect x="322" y="760" width="90" height="420" rx="30" fill="#2c2c2c"/>
-    <rect x="452" y="760" width="90" height="420" rx="30" fill="#2c2c2c"/>
-  </svg>`;
-  const image = sharp(Buffer.from(svg));
-  return (format === "png" ? image.png() : image.jpeg({ quality: 85 })).toBuffer();
-}
+const renderImage = (format: "png" | "jpeg") => renderStudioFigure(format, { diagonal: true, backdrop: ["#e9eef2", "#b8c3c9"], skin: "#c99f84", garment: "#7a2f3b", legs: "#2c2c2c" });
 
 /** fal's error body for a zod issue: loc starts with "body", like FastAPI. */
 function detailFor(error: z.ZodError) {
@@ -160,39 +142,16 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
   const expiredStatus = options.expiredStatus ?? 404;
   const calls: RecordedCall[] = [];
   const jobs = new Map<string, Job>();
-  let faults: Array<{ route: FalRoute; fault: FalFault }> = [];
+  const faults = new FailureSwitch<FalRoute, FalFault>();
   let jobFailures: FalJobFailure[] = [];
   let expiredBefore = 0;
   const renders = new Map<string, Promise<Buffer>>();
-  const timers = new Set<NodeJS.Timeout>();
   let origin = "";
 
   const cached = (key: string, render: () => Promise<Buffer>) => () => {
     if (!renders.has(key)) renders.set(key, render());
     return renders.get(key)!;
   };
-
-  function send(res: http.ServerResponse, call: RecordedCall, status: number, body: unknown, headers: Record<string, string> = {}) {
-    call.status = status;
-    if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
-  }
-
-  function takeFault(route: FalRoute): FalFault | undefined {
-    const index = faults.findIndex((f) => f.route === route);
-    return index < 0 ? undefined : faults.splice(index, 1)[0].fault;
-  }
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
 
   function urlsFor(job: Job) {
     const base = `${origin}/${job.appId}/requests/${job.id}`;
@@ -265,16 +224,8 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
   async function cdn(res: http.ServerResponse, call: RecordedCall, id: string, name: string) {
     const job = jobs.get(id);
     const file = job?.completedAt !== undefined && !job.failure ? job.files.find((f) => f.name === name) : undefined;
-    if (!job || job.completedAt === undefined || !file) {
-      call.status = 404;
-      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
-      return;
-    }
-    if (job.completedAt + resultTtlMs <= Date.now() || job.completedAt < expiredBefore) {
-      call.status = expiredStatus;
-      res.writeHead(expiredStatus, { "content-type": "text/plain" }).end(expiredStatus === 410 ? "Gone" : "Not Found");
-      return;
-    }
+    if (!job || job.completedAt === undefined || !file) return sendRecordedText(res, call, 404, "Not Found");
+    if (job.completedAt + resultTtlMs <= Date.now() || job.completedAt < expiredBefore) return sendRecordedText(res, call, expiredStatus, expiredStatus === 410 ? "Gone" : "Not Found");
     const bytes = await file.bytes();
     call.status = 200;
     res.writeHead(200, { "content-type": file.contentType, "content-length": String(bytes.length) }).end(bytes);
@@ -295,27 +246,14 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const url = new URL(req.url ?? "/", origin);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    let body: unknown;
-    let badJson = false;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        badJson = true;
-      }
-    }
-    const call: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body: badJson ? text : body };
+    const { url, call, badJson } = await readRecordedCall(req, origin);
     calls.push(call);
     const parts = url.pathname.split("/").filter(Boolean);
     const matched = route(req.method ?? "GET", parts);
     if (!matched) return send(res, call, 404, { detail: "Not Found" });
 
-    const fault = takeFault(matched.route);
-    if (fault?.kind === "slow") await sleep(fault.delayMs);
+    const fault = faults.take(matched.route);
+    if (fault?.kind === "slow") await server.sleep(fault.delayMs);
     else if (fault?.kind === "rate-limited") return send(res, call, 429, { detail: "Too many concurrent requests (test double)" }, fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {});
     else if (fault?.kind === "server-error") return send(res, call, 500, { detail: "Internal Server Error (test double)" });
     else if (fault?.kind === "unauthorized") return send(res, call, 401, { detail: "Invalid Key Authorization header format (test double)" });
@@ -333,13 +271,13 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
     return matched.route === "status" ? status(res, call, found) : result(res, call, found);
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const server = await startDoubleServer(handle, {
+    port: options.port,
+    onError(res, error) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ detail: String(error) }));
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
 
   return {
     url: origin,
@@ -350,7 +288,7 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
     },
     scenario: {
       failNext(routeName, fault, times = 1) {
-        for (let i = 0; i < times; i++) faults.push({ route: routeName, fault });
+        faults.add(routeName, fault, times);
       },
       failJobs(failure, times = 1) {
         for (let i = 0; i < times; i++) jobFailures.push(failure);
@@ -359,16 +297,11 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
         expiredBefore = Date.now() + 1;
       },
       reset() {
-        faults = [];
+        faults.clear();
         jobFailures = [];
         expiredBefore = 0;
       },
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -1,8 +1,10 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import sharp from "sharp";
+import type http from "node:http";
 import { z } from "zod";
+import { FailureSwitch, readRecordedCall, sendRecorded as send, sendRecordedText, startDoubleServer, type DoubleServerOptions, type RecordedCall } from "./double-server";
+import { renderStudioFigure } from "./studio-figure";
+
+export type { RecordedCall } from "./double-server";
 
 /**
  * A local FASHN API (../../../shared/PLATFORM.md) for tests: the same paths,
@@ -27,7 +29,7 @@ export type FashnFault =
   | { kind: "slow"; delayMs: number } // the normal answer, after delayMs
   | { kind: "malformed" }; // 200 whose body breaks the contract
 
-export interface FashnDoubleOptions {
+export interface FashnDoubleOptions extends DoubleServerOptions {
   apiKey?: string;
   /** Status polls before a job completes: the first answers starting, then in_queue, then processing (default 3). */
   pollsToComplete?: number;
@@ -35,18 +37,6 @@ export interface FashnDoubleOptions {
   resultTtlMs?: number;
   /** What an expired output URL answers (default 404). */
   expiredStatus?: 404 | 410;
-  /** A fixed port (one of the test's allow-listed loopback ports); 0 picks any. */
-  port?: number;
-}
-
-export interface RecordedCall {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization?: string;
-  body?: unknown;
-  /** Filled in when the double answers. */
-  status?: number;
 }
 
 export interface FashnScenario {
@@ -70,8 +60,6 @@ export interface FashnDouble {
   close(): Promise<void>;
 }
 
-const OUTPUT_WIDTH = 864;
-const OUTPUT_HEIGHT = 1296;
 const STATUS_SEQUENCE = ["starting", "in_queue", "processing"] as const;
 const RUN_ERROR_MESSAGES: Record<FashnRunErrorName, string> = {
   ImageLoadError: "Failed to load one of the input images",
@@ -114,19 +102,8 @@ interface Job {
   completedAt?: number;
 }
 
-/** A gradient studio backdrop with a simple figure: real bytes sharp can decode, rendered once per format. */
-function renderOutput(format: "png" | "jpeg"): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${OUTPUT_WIDTH}" height="${OUTPUT_HEIGHT}">
-    <defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f2efe9"/><stop offset="1" stop-color="#c9c3b8"/></linearGradient></defs>
-    <rect width="100%" height="100%" fill="url(#bg)"/>
-    <circle cx="432" cy="250" r="90" fill="#d8b49a"/>
-    <rect x="302" y="350" width="260" height="420" rx="60" fill="#2f4f6f"/>
-    <rect x="322" y="760" width="90" height="420" rx="30" fill="#3a3a3a"/>
-    <rect x="452" y="760" width="90" height="420" rx="30" fill="#3a3a3a"/>
-  </svg>`;
-  const image = sharp(Buffer.from(svg));
-  return (format === "png" ? image.png() : image.jpeg({ quality: 85 })).toBuffer();
-}
+/** FASHN's outputs, rendered once per format. */
+const renderOutput = (format: "png" | "jpeg") => renderStudioFigure(format, { diagonal: false, backdrop: ["#f2efe9", "#c9c3b8"], skin: "#d8b49a", garment: "#2f4f6f", legs: "#3a3a3a" });
 
 export async function startFashnDouble(options: FashnDoubleOptions = {}): Promise<FashnDouble> {
   const apiKey = options.apiKey ?? `fa-test-${randomUUID()}`;
@@ -135,35 +112,11 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
   const expiredStatus = options.expiredStatus ?? 404;
   const calls: RecordedCall[] = [];
   const jobs = new Map<string, Job>();
-  let faults: Array<{ route: FashnRoute; fault: FashnFault }> = [];
+  const faults = new FailureSwitch<FashnRoute, FashnFault>();
   let jobFailures: Array<{ name: string; message: string }> = [];
   let expiredBefore = 0;
   const renders = new Map<string, Promise<Buffer>>();
-  const timers = new Set<NodeJS.Timeout>();
   let origin = "";
-
-  function send(res: http.ServerResponse, call: RecordedCall, status: number, body: unknown, headers: Record<string, string> = {}) {
-    call.status = status;
-    if (res.writableEnded || res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
-  }
-
-  function takeFault(route: FashnRoute): FashnFault | undefined {
-    const index = faults.findIndex((f) => f.route === route);
-    if (index < 0) return undefined;
-    return faults.splice(index, 1)[0].fault;
-  }
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
 
   function run(res: http.ServerResponse, call: RecordedCall) {
     const parsed = runBody.safeParse(call.body);
@@ -207,16 +160,8 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
   async function cdn(res: http.ServerResponse, call: RecordedCall, id: string, file: string) {
     const job = jobs.get(id);
     const match = /^(\d+)\.(png|jpeg)$/.exec(file);
-    if (!job || job.completedAt === undefined || !match || Number(match[1]) >= job.samples || match[2] !== job.format) {
-      call.status = 404;
-      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
-      return;
-    }
-    if (job.completedAt + resultTtlMs <= Date.now() || job.completedAt < expiredBefore) {
-      call.status = expiredStatus;
-      res.writeHead(expiredStatus, { "content-type": "text/plain" }).end(expiredStatus === 410 ? "Gone" : "Not Found");
-      return;
-    }
+    if (!job || job.completedAt === undefined || !match || Number(match[1]) >= job.samples || match[2] !== job.format) return sendRecordedText(res, call, 404, "Not Found");
+    if (job.completedAt + resultTtlMs <= Date.now() || job.completedAt < expiredBefore) return sendRecordedText(res, call, expiredStatus, expiredStatus === 410 ? "Gone" : "Not Found");
     const key = job.format;
     if (!renders.has(key)) renders.set(key, renderOutput(job.format));
     const bytes = await renders.get(key)!;
@@ -225,20 +170,7 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const url = new URL(req.url ?? "/", origin);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
-    let body: unknown;
-    let badJson = false;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        badJson = true;
-      }
-    }
-    const call: RecordedCall = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body: badJson ? text : body };
+    const { url, call, badJson } = await readRecordedCall(req, origin);
     calls.push(call);
 
     const parts = url.pathname.split("/").filter(Boolean);
@@ -246,8 +178,8 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
       req.method === "POST" && url.pathname === "/v1/run" ? "run" : req.method === "GET" && parts[0] === "v1" && parts[1] === "status" && parts.length === 3 ? "status" : req.method === "GET" && parts[0] === "cdn" && parts.length === 3 ? "cdn" : undefined;
     if (!route) return send(res, call, 404, { error: "NotFound", message: `No route for ${req.method} ${url.pathname}` });
 
-    const fault = takeFault(route);
-    if (fault?.kind === "slow") await sleep(fault.delayMs);
+    const fault = faults.take(route);
+    if (fault?.kind === "slow") await server.sleep(fault.delayMs);
     else if (fault?.kind === "quota") return send(res, call, 429, { error: fault.error, message: `${fault.error} (test double)` }, fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {});
     else if (fault?.kind === "server-error") return send(res, call, 500, { error: "InternalServerError", message: "Internal server error (test double)" });
     else if (fault?.kind === "unauthorized") return send(res, call, 401, { error: "UnauthorizedAccess", message: "Unauthorized: Invalid token" });
@@ -262,13 +194,13 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
     return status(res, call, decodeURIComponent(parts[2]));
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const server = await startDoubleServer(handle, {
+    port: options.port,
+    onError(res, error) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "InternalServerError", message: String(error) }));
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
 
   return {
     url: `${origin}/v1`,
@@ -279,7 +211,7 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
     },
     scenario: {
       failNext(route, fault, times = 1) {
-        for (let i = 0; i < times; i++) faults.push({ route, fault });
+        faults.add(route, fault, times);
       },
       failJobs(name, times = 1, message = RUN_ERROR_MESSAGES[name]) {
         for (let i = 0; i < times; i++) jobFailures.push({ name, message });
@@ -288,16 +220,11 @@ export async function startFashnDouble(options: FashnDoubleOptions = {}): Promis
         expiredBefore = Date.now() + 1;
       },
       reset() {
-        faults = [];
+        faults.clear();
         jobFailures = [];
         expiredBefore = 0;
       },
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -1,10 +1,9 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Socket } from "node:net";
+import type http from "node:http";
 import sharp from "sharp";
 import { z } from "zod";
 import { readJson, sendJson } from "../../emulator/http-util";
+import { FailureSwitch, recordingAnswers, startDoubleServer, type DoubleServerOptions } from "./double-server";
 
 /**
  * A local Replicate predictions API (../../../shared/PLATFORM.md) over real
@@ -17,7 +16,7 @@ export type ReplicateFailureMode = "rate_limit" | "server_error" | "slow" | "una
 export type ReplicateEndpoint = "create" | "get" | "cancel" | "account";
 export type ReplicateOutcome = "succeed" | "fail" | "moderation";
 
-export interface ReplicateDoubleOptions {
+export interface ReplicateDoubleOptions extends DoubleServerOptions {
   /** Polls (GET /predictions/{id}) before a prediction finishes; 1 = the first poll sees the result. */
   pollsToFinish?: number;
   /** How long a "slow" failure holds the answer; set beyond the client timeout. */
@@ -75,17 +74,10 @@ export async function startReplicateDouble(options: ReplicateDoubleOptions = {})
   const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const predictions = new Map<string, Prediction>();
   const calls: ReplicateCall[] = [];
-  const failures: { mode: ReplicateFailureMode; on: ReplicateEndpoint | "any"; remaining: number }[] = [];
+  const failures = new FailureSwitch<ReplicateEndpoint, ReplicateFailureMode>();
   const outcomes: ReplicateOutcome[] = [];
   let submissions = 0;
   let url = "";
-
-  const takeFailure = (endpoint: ReplicateEndpoint): ReplicateFailureMode | undefined => {
-    const rule = failures.find((f) => f.remaining > 0 && (f.on === "any" || f.on === endpoint));
-    if (!rule) return undefined;
-    rule.remaining -= 1;
-    return rule.mode;
-  };
 
   const view = (p: Prediction) => ({
     id: p.id,
@@ -156,7 +148,7 @@ export async function startReplicateDouble(options: ReplicateDoubleOptions = {})
     }
     if (endpoint === "create") submissions += 1;
 
-    const failure = takeFailure(endpoint);
+    const failure = failures.take(endpoint);
     if (failure === "unauthorized" || req.headers.authorization !== `Bearer ${apiKey}`) {
       problem(res, 401, "Unauthenticated", "You did not pass a valid authentication token");
       return endpoint;
@@ -225,29 +217,18 @@ export async function startReplicateDouble(options: ReplicateDoubleOptions = {})
     }
 
     // "slow": the work is done (a prediction really exists) but the answer arrives too late.
-    if (failure === "slow") await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (failure === "slow") await server.sleep(slowMs);
     if (res.destroyed) return endpoint;
     if (failure === "bad_shape") sendJson(res, 200, { id: 42, status: "finished", output: { images: "nope" } });
     else sendJson(res, answer.status, answer.body);
     return endpoint;
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    route(req, res)
-      .then((endpoint) => calls.push({ method: req.method ?? "GET", path, status: res.statusCode, endpoint }))
-      .catch((error: unknown) => {
-        calls.push({ method: req.method ?? "GET", path, status: 500, endpoint: "other" });
-        if (!res.headersSent && !res.destroyed) problem(res, 500, "Double error", error instanceof Error ? error.message : String(error));
-      });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startDoubleServer(
+    recordingAnswers(route, (call) => calls.push(call), (res, message) => problem(res, 500, "Double error", message)),
+    { port: options.port },
+  );
+  url = server.origin;
 
   return {
     url,
@@ -262,7 +243,7 @@ export async function startReplicateDouble(options: ReplicateDoubleOptions = {})
     predictions: predictions as ReadonlyMap<string, Readonly<Prediction>>,
     /** The next `times` calls to `on` (default any endpoint) fail this way. */
     failNext(mode: ReplicateFailureMode, opts: { on?: ReplicateEndpoint | "any"; times?: number } = {}) {
-      failures.push({ mode, on: opts.on ?? "any", remaining: opts.times ?? 1 });
+      failures.add(opts.on ?? "any", mode, opts.times ?? 1);
     },
     /** The next `times` predictions created end this way (HTTP 200 with status failed for fail/moderation). */
     nextOutcome(outcome: ReplicateOutcome, times = 1) {
@@ -298,10 +279,7 @@ export async function startReplicateDouble(options: ReplicateDoubleOptions = {})
       const response = await fetch(p.webhook, { method: "POST", headers, body });
       return { status: response.status, body: await response.text() };
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

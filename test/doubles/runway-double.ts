@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { readJson, sendJson } from "../../emulator/http-util";
+import { FailureSwitch, recordingAnswers, startDoubleServer, type DoubleServerOptions } from "./double-server";
 
 /**
  * A local Runway API (../../../shared/PLATFORM.md) over real HTTP: Bearer and
@@ -21,7 +21,7 @@ export type RunwayFailureMode = "rate_limit" | "server_error" | "slow" | "unauth
 export type RunwayEndpoint = "create" | "get" | "delete" | "organization";
 export type RunwayOutcome = "succeed" | { failureCode: string; failure?: string };
 
-export interface RunwayDoubleOptions {
+export interface RunwayDoubleOptions extends DoubleServerOptions {
   /** Polls before a task finishes; earlier polls see PENDING (or THROTTLED) then RUNNING. */
   pollsToFinish?: number;
   /** Report THROTTLED instead of PENDING on the first poll (account at its concurrency limit). */
@@ -76,17 +76,10 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
   const video = await renderMp4();
   const tasks = new Map<string, Task>();
   const calls: RunwayCall[] = [];
-  const failures: { mode: RunwayFailureMode; on: RunwayEndpoint | "any"; remaining: number }[] = [];
+  const failures = new FailureSwitch<RunwayEndpoint, RunwayFailureMode>();
   const outcomes: RunwayOutcome[] = [];
   let submissions = 0;
   let url = "";
-
-  const takeFailure = (endpoint: RunwayEndpoint): RunwayFailureMode | undefined => {
-    const rule = failures.find((f) => f.remaining > 0 && (f.on === "any" || f.on === endpoint));
-    if (!rule) return undefined;
-    rule.remaining -= 1;
-    return rule.mode;
-  };
 
   const view = (t: Task) => {
     const base = { id: t.id, status: t.status, createdAt: t.createdAt };
@@ -130,7 +123,7 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
     }
     if (endpoint === "create") submissions += 1;
 
-    const failure = takeFailure(endpoint);
+    const failure = failures.take(endpoint);
     if (failure === "unauthorized" || req.headers.authorization !== `Bearer ${apiKey}`) {
       sendJson(res, 401, { error: "Incorrect API key provided" });
       return endpoint;
@@ -200,7 +193,7 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
       }
     }
 
-    if (failure === "slow") await new Promise((resolve) => setTimeout(resolve, slowMs));
+    if (failure === "slow") await server.sleep(slowMs);
     if (res.destroyed) return endpoint;
     if (failure === "bad_shape") sendJson(res, 200, { task: { state: "done" } });
     else if (answer.body === undefined) res.writeHead(answer.status).end();
@@ -208,22 +201,11 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
     return endpoint;
   };
 
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
-    const pathname = new URL(req.url ?? "/", "http://x").pathname;
-    route(req, res)
-      .then((endpoint) => calls.push({ method: req.method ?? "GET", path: pathname, status: res.statusCode, endpoint, at: Date.now() }))
-      .catch((error: unknown) => {
-        calls.push({ method: req.method ?? "GET", path: pathname, status: 500, endpoint: "other", at: Date.now() });
-        if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
-      });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startDoubleServer(
+    recordingAnswers(route, (call) => calls.push({ ...call, at: Date.now() }), (res, message) => sendJson(res, 500, { error: message })),
+    { port: options.port },
+  );
+  url = server.origin;
 
   return {
     url,
@@ -237,7 +219,7 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
     },
     tasks: tasks as ReadonlyMap<string, Readonly<Task>>,
     failNext(mode: RunwayFailureMode, opts: { on?: RunwayEndpoint | "any"; times?: number } = {}) {
-      failures.push({ mode, on: opts.on ?? "any", remaining: opts.times ?? 1 });
+      failures.add(opts.on ?? "any", mode, opts.times ?? 1);
     },
     /** The next `times` tasks end this way; a failure is HTTP 200 with status FAILED and the failureCode. */
     nextOutcome(outcome: RunwayOutcome, times = 1) {
@@ -246,10 +228,7 @@ export async function startRunwayDouble(options: RunwayDoubleOptions = {}) {
     expireResults() {
       for (const t of tasks.values()) if (t.finishedAt !== undefined) t.finishedAt = Date.now() - resultTtlMs - 1;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

@@ -1,15 +1,15 @@
 /**
  * A minimal S3-compatible server for tests: path-style PUT/GET/HEAD/DELETE
- * of objects held in memory, on 127.0.0.1 with a random port. It verifies
+ * of objects held in memory, on 127.0.0.1 with a random (or given) port. It verifies
  * every request's SigV4 signature the way S3 does (recomputed with the known
  * secret) and answers S3's XML errors, so a wrong key or a signing bug fails
  * the test instead of passing silently.
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { canonicalRequest, parseAuthorization, signature } from "~/storage/sigv4";
+import { startDoubleServer, type DoubleServerOptions } from "./double-server";
 
 export interface S3DoubleObject {
   body: Buffer;
@@ -30,7 +30,7 @@ export interface S3Double {
   close(): Promise<void>;
 }
 
-export interface S3DoubleOptions {
+export interface S3DoubleOptions extends DoubleServerOptions {
   region?: string;
   bucket?: string;
   accessKeyId?: string;
@@ -94,7 +94,7 @@ export async function startS3Double(options: S3DoubleOptions = {}): Promise<S3Do
     return null;
   }
 
-  const server = http.createServer((req, res) => {
+  const server = await startDoubleServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -135,22 +135,16 @@ export async function startS3Double(options: S3DoubleOptions = {}): Promise<S3Do
           return fail(405, "MethodNotAllowed", `${method} is not supported by the double`);
       }
     });
-  });
+  }, { port: options.port });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.origin,
     region,
     bucket,
     accessKeyId,
     secretAccessKey,
     objects,
     log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -4,10 +4,11 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BRAND_WORKFLOW, type ComfyGraph } from "~/providers/comfy-graph";
 import { COMFYUI_DEFAULT_MICROS_PER_IMAGE, createComfyuiProvider } from "~/providers/comfyui.server";
-import { ProviderError, type GenerationRequest, type PollResult, type ProviderContext, type SubmittedJob } from "~/providers/provider";
+import type { GenerationRequest } from "~/providers/provider";
 import { startComfyuiDouble, type ComfyuiDouble } from "../doubles/comfyui-double";
+import { pollUntilDone, providerContext, rejection, withDouble } from "./provider-test-support";
 
-const ctx: ProviderContext = { fetch: (input, init) => fetch(input, init), timeoutMs: 500 };
+const ctx = providerContext(500);
 const request: GenerationRequest = {
   operation: "product-to-model",
   model: "brand-default",
@@ -23,24 +24,6 @@ let stills: http.Server;
 let stillsUrl: string;
 let png: Buffer;
 const provider = () => createComfyuiProvider({ baseUrl: double.url, apiKey: double.apiKey }, ctx);
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProviderError");
-}
-
-async function pollUntilDone(job: SubmittedJob, p = provider()): Promise<PollResult> {
-  for (let i = 0; i < 10; i++) {
-    const result = await p.poll(job);
-    if (result.state !== "pending") return result;
-  }
-  throw new Error("still pending");
-}
 
 function workflow(): ComfyGraph {
   return structuredClone(DEFAULT_BRAND_WORKFLOW) as ComfyGraph;
@@ -88,8 +71,8 @@ describe("ComfyUI adapter", () => {
   });
 
   it("the same seed gives the same bytes", async () => {
-    const a = await pollUntilDone(await provider().submit(request));
-    const b = await pollUntilDone(await provider().submit(request));
+    const a = await pollUntilDone(provider(), await provider().submit(request));
+    const b = await pollUntilDone(provider(), await provider().submit(request));
     if (a.state !== "succeeded" || b.state !== "succeeded" || a.outputs[0].kind !== "bytes" || b.outputs[0].kind !== "bytes") throw new Error("expected bytes");
     expect(a.outputs[0].bytes.equals(b.outputs[0].bytes)).toBe(true);
   });
@@ -100,7 +83,7 @@ describe("ComfyUI adapter", () => {
     const p = createComfyuiProvider({ baseUrl: double.url, apiKey: double.apiKey }, ctx, { microsPerImage: 5_000 });
     const req = { ...request, extra: { workflow: graph } };
     expect(p.estimate(req)).toEqual({ unit: "image", units: 2, costMicros: 10_000 });
-    const result = await pollUntilDone(await p.submit(req), p);
+    const result = await pollUntilDone(p, await p.submit(req));
     expect(result.state === "succeeded" && result.outputs.length).toBe(2);
     expect(result.state === "succeeded" && result.usage).toEqual({ unit: "image", units: 2, costMicros: 10_000 });
   });
@@ -166,7 +149,7 @@ describe("ComfyUI adapter", () => {
 
   it("an execution error in /history is a retryable server_error naming the node", async () => {
     double.nextOutcome("fail");
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "server_error", retryable: true, options: { providerCode: "torch.OutOfMemoryError" } });
     expect(result.error.message).toContain("at node 9 (KSampler): Allocation on device 0 would exceed allowed memory");
@@ -193,13 +176,10 @@ describe("ComfyUI adapter", () => {
   });
 
   it("works without a key against a ComfyUI with no auth", async () => {
-    const open = await startComfyuiDouble({ requireAuth: false, pollsToFinish: 1 });
-    try {
+    await withDouble(startComfyuiDouble({ requireAuth: false, pollsToFinish: 1 }), async (open) => {
       const p = createComfyuiProvider({ baseUrl: open.url, apiKey: "" }, ctx);
       expect((await p.poll(await p.submit(request))).state).toBe("succeeded");
-    } finally {
-      await open.close();
-    }
+    });
   });
 
   it("a slow /prompt times out as retryable, and the prompt is already queued", async () => {
@@ -226,7 +206,7 @@ describe("ComfyUI adapter", () => {
 
   it("outputs cleaned from the server are expired_result on a later poll", async () => {
     const job = await provider().submit(request);
-    expect((await pollUntilDone(job)).state).toBe("succeeded");
+    expect((await pollUntilDone(provider(), job)).state).toBe("succeeded");
     double.expireResults();
     expect(await rejection(provider().poll(job))).toMatchObject({ code: "expired_result", retryable: true });
   });
@@ -238,17 +218,14 @@ describe("ComfyUI adapter", () => {
   });
 
   it("cancel interrupts the running prompt; the poll reports canceled", async () => {
-    const own = await startComfyuiDouble({ pollsToFinish: 5 });
-    try {
+    await withDouble(startComfyuiDouble({ pollsToFinish: 5 }), async (own) => {
       const p = createComfyuiProvider({ baseUrl: own.url, apiKey: own.apiKey }, ctx);
       const job = await p.submit(request);
       expect(await p.poll(job)).toEqual({ state: "pending" });
       await p.cancel(job);
       const result = await p.poll(job);
       expect(result.state === "failed" && result.error.code).toBe("canceled");
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it("testConnection is ok with the right key and says why not otherwise", async () => {

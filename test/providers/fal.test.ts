@@ -1,11 +1,12 @@
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFalProvider, FAL_KLING_MICROS_PER_5_SECONDS, FAL_TRYON_MICROS_PER_IMAGE } from "../../app/providers/fal.server";
-import { ProviderError, type GenerationProvider, type GenerationRequest, type PollResult, type SubmittedJob } from "../../app/providers/provider";
+import type { GenerationProvider, GenerationRequest, PollResult } from "../../app/providers/provider";
 import { downloadProviderOutput } from "../../app/providers/provider-http";
 import { startFalDouble, type FalDouble } from "../doubles/fal-double";
+import { pollToEnd, providerContext, rejection, withDouble } from "./provider-test-support";
 
-const ctx = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init), timeoutMs: 2_000 };
+const ctx = providerContext(2_000);
 
 const tryOn: GenerationRequest = {
   operation: "try-on",
@@ -39,23 +40,6 @@ afterEach(async () => {
   await double.close();
 });
 
-async function pollToEnd(job: SubmittedJob, maxPolls = 10): Promise<{ result: PollResult; polls: number }> {
-  for (let polls = 1; polls <= maxPolls; polls++) {
-    const result = await provider.poll(job);
-    if (result.state !== "pending") return { result, polls };
-  }
-  throw new Error(`request ${job.providerJobId} still pending after ${maxPolls} polls`);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(error)}`);
-  return error;
-}
-
 function succeeded(result: PollResult) {
   if (result.state !== "succeeded") throw new Error(`expected success, got ${result.state}${result.state === "failed" ? `: ${result.error.message}` : ""}`);
   return result;
@@ -73,7 +57,7 @@ describe("fal adapter against the fal queue double", () => {
     expect(job.handle.cancelUrl).toBe(`${double.url}/fal-ai/fashn/requests/${job.providerJobId}/cancel`);
     expect(JSON.stringify(job)).not.toContain(double.apiKey);
 
-    const { result, polls } = await pollToEnd(job);
+    const { result, polls } = await pollToEnd(provider, job);
     expect(polls).toBe(3);
     const done = succeeded(result);
     expect(done.usage).toEqual({ unit: "image", units: 1, costMicros: FAL_TRYON_MICROS_PER_IMAGE });
@@ -105,7 +89,7 @@ describe("fal adapter against the fal queue double", () => {
     expect(double.calls[0].body).toEqual({ prompt: video.prompt, image_url: video.sourceImageUrl, duration: "10", negative_prompt: "blur, distortion", cfg_scale: 0.6 });
     expect(job.handle.statusUrl).toContain("/fal-ai/kling-video/requests/");
 
-    const done = succeeded((await pollToEnd(job)).result);
+    const done = succeeded((await pollToEnd(provider, job)).result);
     expect(done.usage).toEqual({ unit: "second", units: 10, costMicros: 2 * FAL_KLING_MICROS_PER_5_SECONDS });
     expect(done.outputs[0]).toMatchObject({ kind: "url", contentType: "video/mp4" });
     const { bytes, contentType } = await downloadProviderOutput("fal", ctx, done.outputs[0]);
@@ -122,7 +106,7 @@ describe("fal adapter against the fal queue double", () => {
   });
 
   it("maps the model's 422 validation on the response URL to a failed job with the field's message", async () => {
-    const { result } = await pollToEnd(await provider.submit({ ...video, prompt: "" }));
+    const { result } = await pollToEnd(provider, await provider.submit({ ...video, prompt: "" }));
     if (result.state !== "failed") throw new Error(`expected failure, got ${result.state}`);
     expect(result.error).toMatchObject({ code: "invalid_input", retryable: false, options: { status: 422 } });
     expect(result.error.message).toContain("prompt");
@@ -137,14 +121,14 @@ describe("fal adapter against the fal queue double", () => {
 
   it("maps a content policy refusal to moderation (not retryable)", async () => {
     double.scenario.failJobs({ kind: "moderation" });
-    const { result } = await pollToEnd(await provider.submit(tryOn));
+    const { result } = await pollToEnd(provider, await provider.submit(tryOn));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "moderation", retryable: false, options: { providerCode: "content_policy_violation" } });
   });
 
   it("maps a runner failure reported on COMPLETED to a failed, retryable server_error", async () => {
     double.scenario.failJobs({ kind: "runner-error", errorType: "runner_disconnected" });
-    const { result } = await pollToEnd(await provider.submit(tryOn));
+    const { result } = await pollToEnd(provider, await provider.submit(tryOn));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "server_error", retryable: true, options: { status: 503, providerCode: "runner_disconnected" } });
   });
@@ -217,20 +201,17 @@ describe("fal adapter against the fal queue double", () => {
   });
 
   it("maps expired result URLs (404, or 410 when configured) to expired_result", async () => {
-    const done = succeeded((await pollToEnd(await provider.submit(tryOn))).result);
+    const done = succeeded((await pollToEnd(provider, await provider.submit(tryOn))).result);
     double.scenario.expireResults();
     expect(await rejection(downloadProviderOutput("fal", ctx, done.outputs[0]))).toMatchObject({ code: "expired_result", retryable: true, options: { status: 404 } });
 
-    const shortLived = await startFalDouble({ pollsToComplete: 1, resultTtlMs: 50, expiredStatus: 410 });
-    try {
+    await withDouble(startFalDouble({ pollsToComplete: 1, resultTtlMs: 50, expiredStatus: 410 }), async (shortLived) => {
       const p = createFalProvider({ baseUrl: shortLived.url, apiKey: shortLived.apiKey }, ctx);
       const quickDone = succeeded(await p.poll(await p.submit(video)));
       await downloadProviderOutput("fal", ctx, quickDone.outputs[0]);
       await new Promise((resolve) => setTimeout(resolve, 80));
       expect(await rejection(downloadProviderOutput("fal", ctx, quickDone.outputs[0]))).toMatchObject({ code: "expired_result", options: { status: 410 } });
-    } finally {
-      await shortLived.close();
-    }
+    });
   });
 
   it("cancels with PUT on the returned cancel URL, and cancelling a finished request is not an error", async () => {

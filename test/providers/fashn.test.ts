@@ -1,11 +1,12 @@
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFashnProvider, FASHN_MICROS_PER_CREDIT } from "../../app/providers/fashn.server";
-import { ProviderError, type GenerationProvider, type GenerationRequest, type PollResult, type SubmittedJob } from "../../app/providers/provider";
+import type { GenerationProvider, GenerationRequest } from "../../app/providers/provider";
 import { downloadProviderOutput } from "../../app/providers/provider-http";
 import { startFashnDouble, type FashnDouble, type FashnRunErrorName } from "../doubles/fashn-double";
+import { pollToEnd, providerContext, rejection, withDouble } from "./provider-test-support";
 
-const ctx = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init), timeoutMs: 2_000 };
+const ctx = providerContext(2_000);
 
 const tryOn: GenerationRequest = {
   operation: "try-on",
@@ -31,23 +32,6 @@ afterEach(async () => {
   await double.close();
 });
 
-async function pollToEnd(job: SubmittedJob, maxPolls = 10): Promise<{ result: PollResult; polls: number }> {
-  for (let polls = 1; polls <= maxPolls; polls++) {
-    const result = await provider.poll(job);
-    if (result.state !== "pending") return { result, polls };
-  }
-  throw new Error(`job ${job.providerJobId} still pending after ${maxPolls} polls`);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ProviderError)) throw new Error(`expected a ProviderError, got ${String(error)}`);
-  return error;
-}
-
 describe("FASHN adapter against the FASHN double", () => {
   it("submits a try-on once, polls it to completion and returns a decodable 864×1296 PNG with its credit cost", async () => {
     const job = await provider.submit(tryOn);
@@ -60,7 +44,7 @@ describe("FASHN adapter against the FASHN double", () => {
     });
     expect(JSON.stringify(job)).not.toContain(double.apiKey);
 
-    const { result, polls } = await pollToEnd(job);
+    const { result, polls } = await pollToEnd(provider, job);
     expect(polls).toBe(3);
     if (result.state !== "succeeded") throw new Error(`expected success, got ${result.state}`);
     expect(result.usage).toEqual({ unit: "credit", units: 1, costMicros: FASHN_MICROS_PER_CREDIT });
@@ -79,12 +63,12 @@ describe("FASHN adapter against the FASHN double", () => {
     const job = await provider.submit({ operation: "product-to-model", model: "product-to-model", sourceImageUrl: "https://cdn.example.com/p.png", prompt: "studio, white background", webhookUrl: "https://app.example.com/webhooks/fashn?job=9" });
     expect(double.calls[0].query).toEqual({ webhook_url: "https://app.example.com/webhooks/fashn?job=9" });
     expect(double.calls[0].body).toEqual({ model_name: "product-to-model", inputs: { product_image: "https://cdn.example.com/p.png", prompt: "studio, white background" } });
-    const { result } = await pollToEnd(job);
+    const { result } = await pollToEnd(provider, job);
     expect(result.state).toBe("succeeded");
   });
 
   it("reports JPEG outputs as image/jpeg and the double serves JPEG bytes", async () => {
-    const { result } = await pollToEnd(await provider.submit({ ...tryOn, outputFormat: "jpeg" }));
+    const { result } = await pollToEnd(provider, await provider.submit({ ...tryOn, outputFormat: "jpeg" }));
     if (result.state !== "succeeded") throw new Error("expected success");
     const { bytes } = await downloadProviderOutput("fashn", ctx, result.outputs[0]);
     expect(result.outputs[0]).toMatchObject({ contentType: "image/jpeg" });
@@ -100,7 +84,7 @@ describe("FASHN adapter against the FASHN double", () => {
   ];
   it.each(runFailures)("maps a failed run (HTTP 200, %s) to %s, retryable=%s", async (name, code, retryable) => {
     double.scenario.failJobs(name);
-    const { result } = await pollToEnd(await provider.submit(tryOn));
+    const { result } = await pollToEnd(provider, await provider.submit(tryOn));
     if (result.state !== "failed") throw new Error(`expected failure, got ${result.state}`);
     expect(double.calls.at(-1)?.status).toBe(200);
     expect(result.error).toMatchObject({ provider: "fashn", code, retryable, options: { providerCode: name } });
@@ -108,7 +92,7 @@ describe("FASHN adapter against the FASHN double", () => {
   });
 
   it("a garment image FASHN cannot load fails the run with ImageLoadError (invalid_input)", async () => {
-    const { result } = await pollToEnd(await provider.submit({ ...tryOn, sourceImageUrl: "garment.png" }));
+    const { result } = await pollToEnd(provider, await provider.submit({ ...tryOn, sourceImageUrl: "garment.png" }));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "invalid_input", retryable: false, options: { providerCode: "ImageLoadError" } });
   });
@@ -130,7 +114,7 @@ describe("FASHN adapter against the FASHN double", () => {
     const error = await rejection(provider.poll(job));
     expect(error).toMatchObject({ code: "rate_limited", retryable: true });
     expect(error.options.retryAfterMs).toBeUndefined();
-    expect((await pollToEnd(job)).result.state).toBe("succeeded");
+    expect((await pollToEnd(provider, job)).result.state).toBe("succeeded");
   });
 
   it("maps 500 on submit and on status to server_error (retryable)", async () => {
@@ -180,22 +164,19 @@ describe("FASHN adapter against the FASHN double", () => {
   });
 
   it("maps an expired output URL (404 by default, 410 when configured) to expired_result", async () => {
-    const { result } = await pollToEnd(await provider.submit(tryOn));
+    const { result } = await pollToEnd(provider, await provider.submit(tryOn));
     if (result.state !== "succeeded") throw new Error("expected success");
     await downloadProviderOutput("fashn", ctx, result.outputs[0]);
     double.scenario.expireResults();
     expect(await rejection(downloadProviderOutput("fashn", ctx, result.outputs[0]))).toMatchObject({ code: "expired_result", options: { status: 404 } });
 
-    const shortLived = await startFashnDouble({ pollsToComplete: 1, resultTtlMs: 50, expiredStatus: 410 });
-    try {
+    await withDouble(startFashnDouble({ pollsToComplete: 1, resultTtlMs: 50, expiredStatus: 410 }), async (shortLived) => {
       const p = createFashnProvider({ baseUrl: shortLived.url, apiKey: shortLived.apiKey }, ctx);
       const done = await p.poll(await p.submit(tryOn));
       if (done.state !== "succeeded") throw new Error("expected success");
       await new Promise((resolve) => setTimeout(resolve, 80));
       expect(await rejection(downloadProviderOutput("fashn", ctx, done.outputs[0]))).toMatchObject({ code: "expired_result", options: { status: 410 } });
-    } finally {
-      await shortLived.close();
-    }
+    });
   });
 
   it("testConnection: ok with the right key, a clear message with a wrong one, and the error when FASHN is down", async () => {

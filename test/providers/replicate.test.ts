@@ -2,12 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError, type GenerationRequest, type PollResult, type ProviderContext, type SubmittedJob } from "~/providers/provider";
+import type { GenerationRequest } from "~/providers/provider";
 import { createReplicateProvider, REPLICATE_MICROS_PER_SECOND, ReplicateWebhookError, replicatePollResult, verifyReplicateWebhook } from "~/providers/replicate.server";
 import { startReplicateDouble, type ReplicateDouble } from "../doubles/replicate-double";
+import { pollUntilDone, providerContext, rejection, withDouble } from "./provider-test-support";
 
 const VERSION = "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa";
-const ctx: ProviderContext = { fetch: (input, init) => fetch(input, init), timeoutMs: 500 };
+const ctx = providerContext(500);
 
 const request: GenerationRequest = {
   operation: "product-to-model",
@@ -20,24 +21,6 @@ const request: GenerationRequest = {
 
 let double: ReplicateDouble;
 const provider = () => createReplicateProvider({ baseUrl: double.url, apiKey: double.apiKey }, ctx);
-
-async function pollUntilDone(job: SubmittedJob, max = 10): Promise<PollResult> {
-  for (let i = 0; i < max; i++) {
-    const result = await provider().poll(job);
-    if (result.state !== "pending") return result;
-  }
-  throw new Error("still pending");
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProviderError");
-}
 
 beforeAll(async () => {
   double = await startReplicateDouble({ pollsToFinish: 2 });
@@ -67,15 +50,12 @@ describe("Replicate adapter", () => {
   });
 
   it("accepts a single URL string as output", async () => {
-    const single = await startReplicateDouble({ pollsToFinish: 1, outputShape: "string" });
-    try {
+    await withDouble(startReplicateDouble({ pollsToFinish: 1, outputShape: "string" }), async (single) => {
       const p = createReplicateProvider({ baseUrl: single.url, apiKey: single.apiKey }, ctx);
       const result = await p.poll(await p.submit(request));
       expect(result.state).toBe("succeeded");
       if (result.state === "succeeded") expect(result.outputs).toEqual([{ kind: "url", url: expect.stringMatching(/\/files\/.+\/out-0\.png$/) }]);
-    } finally {
-      await single.close();
-    }
+    });
   });
 
   it("passes extra.input through and asks for completed webhooks only", async () => {
@@ -87,7 +67,7 @@ describe("Replicate adapter", () => {
 
   it("maps a failed prediction (HTTP 200) to a retryable server_error with the time billed", async () => {
     double.nextOutcome("fail");
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "server_error", retryable: true, provider: "replicate" });
     expect(result.error.message).toContain("CUDA error");
@@ -96,7 +76,7 @@ describe("Replicate adapter", () => {
 
   it("maps an NSFW refusal to moderation, not retryable", async () => {
     double.nextOutcome("moderation");
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code: "moderation", retryable: false });
   });
@@ -122,7 +102,7 @@ describe("Replicate adapter", () => {
     double.failNext("server_error", { on: "get" });
     expect(await rejection(provider().poll(job))).toMatchObject({ code: "server_error", retryable: true });
     // The next poll works again.
-    expect((await pollUntilDone(job)).state).toBe("succeeded");
+    expect((await pollUntilDone(provider(), job)).state).toBe("succeeded");
   });
 
   it("402 is out_of_credits, not retryable", async () => {
@@ -172,7 +152,7 @@ describe("Replicate adapter", () => {
   });
 
   it("output files are deleted after their lifetime (404)", async () => {
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "succeeded" || result.outputs[0].kind !== "url") throw new Error("expected URL output");
     expect((await fetch(result.outputs[0].url)).status).toBe(200);
     double.expireResults();

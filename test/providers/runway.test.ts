@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError, type GenerationRequest, type PollResult, type ProviderContext, type SubmittedJob } from "~/providers/provider";
+import type { GenerationRequest } from "~/providers/provider";
 import { createRunwayProvider, RUNWAY_POLL_INTERVAL_MS } from "~/providers/runway.server";
 import { startRunwayDouble, type RunwayDouble } from "../doubles/runway-double";
+import { pollUntilDone, providerContext, rejection, withDouble } from "./provider-test-support";
 
-const ctx: ProviderContext = { fetch: (input, init) => fetch(input, init), timeoutMs: 500 };
+const ctx = providerContext(500);
 const request: GenerationRequest = {
   operation: "image-to-video",
   model: "gen4_turbo",
@@ -14,24 +15,6 @@ const request: GenerationRequest = {
 
 let double: RunwayDouble;
 const provider = () => createRunwayProvider({ baseUrl: double.url, apiKey: double.apiKey }, ctx);
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected a ProviderError");
-}
-
-async function pollUntilDone(job: SubmittedJob): Promise<PollResult> {
-  for (let i = 0; i < 10; i++) {
-    const result = await provider().poll(job);
-    if (result.state !== "pending") return result;
-  }
-  throw new Error("still pending");
-}
 
 beforeAll(async () => {
   double = await startRunwayDouble({ pollsToFinish: 3 });
@@ -73,21 +56,18 @@ describe("Runway adapter", () => {
   it("maps 16:9 and 10 s to Runway's ratio and bills 50 credits", async () => {
     const job = await provider().submit({ ...request, aspectRatio: "16:9", durationSeconds: 10 });
     expect(double.tasks.get(job.providerJobId)?.body).toMatchObject({ ratio: "1280:720", duration: 10 });
-    const result = await pollUntilDone(job);
+    const result = await pollUntilDone(provider(), job);
     expect(result.state === "succeeded" && result.usage).toEqual({ unit: "credit", units: 50, costMicros: 500_000 });
     expect(provider().estimate({ ...request, durationSeconds: 10 })).toEqual({ unit: "credit", units: 50, costMicros: 500_000 });
   });
 
   it("THROTTLED is pending with the 5 s hint", async () => {
-    const throttled = await startRunwayDouble({ pollsToFinish: 3, throttled: true });
-    try {
+    await withDouble(startRunwayDouble({ pollsToFinish: 3, throttled: true }), async (throttled) => {
       const p = createRunwayProvider({ baseUrl: throttled.url, apiKey: throttled.apiKey }, ctx);
       const job = await p.submit(request);
       expect(await p.poll(job)).toMatchObject({ state: "pending", retryAfterMs: 5000 });
       expect(throttled.tasks.get(job.providerJobId)?.status).toBe("THROTTLED");
-    } finally {
-      await throttled.close();
-    }
+    });
   });
 
   it.each([
@@ -100,7 +80,7 @@ describe("Runway adapter", () => {
     ["INTERNAL", "server_error", true],
   ] as const)("a FAILED task with %s (HTTP 200) is %s", async (failureCode, code, retryable) => {
     double.nextOutcome({ failureCode, failure: "The task failed." });
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "failed") throw new Error("expected failure");
     expect(result.error).toMatchObject({ code, retryable, options: { providerCode: failureCode } });
     expect(result.error.message).toContain(failureCode);
@@ -118,7 +98,7 @@ describe("Runway adapter", () => {
     const job = await provider().submit(request);
     double.failNext("server_error", { on: "get" });
     expect(await rejection(provider().poll(job))).toMatchObject({ code: "server_error", retryable: true });
-    expect((await pollUntilDone(job)).state).toBe("succeeded");
+    expect((await pollUntilDone(provider(), job)).state).toBe("succeeded");
   });
 
   it("an empty credit balance is out_of_credits", async () => {
@@ -178,14 +158,14 @@ describe("Runway adapter", () => {
     expect(result.state === "failed" && result.error.code).toBe("canceled");
 
     const finished = await provider().submit(request);
-    await pollUntilDone(finished);
+    await pollUntilDone(provider(), finished);
     await provider().cancel(finished);
     expect(await rejection(provider().poll(finished))).toMatchObject({ code: "not_found" });
     expect(double.calls.filter((c) => c.method === "DELETE").every((c) => c.status === 204)).toBe(true);
   });
 
   it("output URLs expire (410)", async () => {
-    const result = await pollUntilDone(await provider().submit(request));
+    const result = await pollUntilDone(provider(), await provider().submit(request));
     if (result.state !== "succeeded" || result.outputs[0].kind !== "url") throw new Error("expected a URL");
     expect((await fetch(result.outputs[0].url)).status).toBe(200);
     double.expireResults();
