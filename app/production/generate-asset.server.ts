@@ -157,7 +157,8 @@ async function pollAndStore(deps: GenerateAssetDeps, provider: GenerationProvide
     if (result.state === "pending") {
       if (result.progress !== undefined) await deps.onProgress?.(Math.round(result.progress * 100));
       if (Date.now() > deadline) throw new PollTimeoutError(asset.id, deps.maxPollMs ?? 10 * 60_000);
-      await sleep(Math.max(interval, result.retryAfterMs ?? 0));
+      // A provider's own hint wins (Runway asks for ≥ 5 s; the local demo provider knows when its render ends).
+      await sleep(result.retryAfterMs ?? interval);
       continue;
     }
     if (result.state === "failed") {

@@ -75,6 +75,7 @@ export function buildGenerationRequest(inputs: RequestInputs): GenerationRequest
     lighting: spec.lighting,
     background: spec.background,
     outputFormat: spec.output.image.format,
-    extra: { ...spec.extra, width: spec.output.image.width, height: spec.output.image.height },
+    // Providers render at their own native size (FASHN 864×1296); the recipe's output sizes are for post-production.
+    extra: spec.extra,
   };
 }

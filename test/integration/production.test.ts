@@ -114,7 +114,9 @@ describe("production orders (real Redis flows, PostgreSQL, emulator and provider
       const bytes = await assetStore().get(asset.storageKey!);
       if (asset.kind === "image") {
         const meta = await sharp(bytes).metadata();
-        expect([meta.width, meta.height]).toEqual([spec.output.image.width, spec.output.image.height]);
+        // The provider's native size (the demo provider renders like FASHN); channel sizes are post-production's job.
+        expect([meta.width, meta.height]).toEqual([864, 1296]);
+        expect([asset.width, asset.height]).toEqual([864, 1296]);
         expect(asset.view).toBe(spec.views.find((v) => v.asset === asset.request.asset)?.view);
       } else {
         expect(asset.contentType).toBe("video/mp4");
