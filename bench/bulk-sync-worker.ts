@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { freePort, waitFor } from "../scripts/lib/net";
-import { useBenchDatabase } from "./bench-env";
+import { freePort } from "../scripts/lib/net";
+import { installBenchShop, startBenchEmulator, useBenchDatabase } from "./bench-env";
 
 /**
  * One bulk-sync measurement in a fresh process, so peak RSS is this sync's
@@ -14,22 +12,10 @@ const SHOP = "bench-bulk.myshopify.com";
 const TOKEN = "shpat_bench_bulk";
 const removeDatabase = await useBenchDatabase(template, "shotlane_bench_bulk");
 
-const port = await freePort();
-const emulator = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "emulator/main.ts"], {
-  env: { ...process.env, PORT: String(port), PRODUCT_COUNT: String(products), SHOP, ACCESS_TOKEN: TOKEN, SEED: "2026" },
-  stdio: "ignore",
-});
-const emulatorUrl = `http://127.0.0.1:${port}`;
+const emulator = await startBenchEmulator({ port: await freePort(), shop: SHOP, token: TOKEN, products });
 try {
-  await waitFor(async () => (await fetch(`${emulatorUrl}/emulator/health`).catch(() => null))?.ok ?? false, { timeoutMs: 60_000, what: "the emulator" });
-  const { default: prisma } = await import("../app/db.server");
-  const { installEmulatorRedirect } = await import("../app/shopify/emulator-redirect.server");
   const { requestCatalogSync, runCatalogSync } = await import("../app/catalog/catalog-sync.server");
-  const { unauthenticated } = await import("../app/shopify.server");
-  installEmulatorRedirect({ shop: SHOP, emulatorUrl });
-  await prisma.shop.create({ data: { id: SHOP } });
-  await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: TOKEN } });
-  const { admin } = await unauthenticated.admin(SHOP);
+  const { prisma, admin } = await installBenchShop(SHOP, TOKEN, emulator.url);
   const run = await requestCatalogSync(prisma, async () => undefined, { shopId: SHOP, requestedBy: "bench" });
   const rssBefore = process.memoryUsage().rss / 1024 / 1024;
   const start = performance.now();
@@ -57,7 +43,7 @@ try {
   console.log(JSON.stringify({ products: done.processed, variants, seconds, exportSeconds: (firstBatchAt - start) / 1000, importRssMb, heapMb: process.memoryUsage().heapUsed / 1024 / 1024, listMs: list.medianMs, facetsMs: facets.medianMs, searchMs: search.medianMs, rssBeforeMb: rssBefore, peakRssMb: process.resourceUsage().maxRSS / 1024, status: done.status }));
   await prisma.$disconnect();
 } finally {
-  emulator.kill("SIGTERM");
+  emulator.stop();
   await removeDatabase();
 }
 process.exit(0);

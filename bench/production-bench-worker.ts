@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { freePort, waitFor } from "../scripts/lib/net";
-import { useBenchDatabase } from "./bench-env";
+import { freePort } from "../scripts/lib/net";
+import { installBenchShop, startBenchEmulator, useBenchDatabase } from "./bench-env";
 
 /**
  * One production measurement in a fresh process, so peak RSS is its own; the
@@ -32,10 +31,7 @@ Object.assign(process.env, {
   ...(mode === "overhead" ? { PRODUCTION_POLL_MS: "10" } : {}),
 });
 
-const emulator = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "emulator/main.ts"], {
-  env: { ...process.env, PORT: String(port), PRODUCT_COUNT: String(products), SHOP, ACCESS_TOKEN: TOKEN, SEED: "2026" },
-  stdio: "ignore",
-});
+const emulator = await startBenchEmulator({ port, shop: SHOP, token: TOKEN, products });
 let worker: ChildProcess | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,17 +42,10 @@ const stats = (times: number[]) => {
 };
 
 try {
-  await waitFor(async () => (await fetch(`${emulatorUrl}/emulator/health`).catch(() => null))?.ok ?? false, { timeoutMs: 60_000, what: "the emulator" });
-  const { default: prisma } = await import("../app/db.server");
-  const { installEmulatorRedirect } = await import("../app/shopify/emulator-redirect.server");
   const { requestCatalogSync, runCatalogSync } = await import("../app/catalog/catalog-sync.server");
-  const { unauthenticated } = await import("../app/shopify.server");
   const { resolveRecipeForProduct, saveRecipeVersion } = await import("../app/recipes/recipes.server");
   const { sendToProduction } = await import("../app/production/production-orders.server");
-  installEmulatorRedirect({ shop: SHOP, emulatorUrl });
-  await prisma.shop.create({ data: { id: SHOP } });
-  await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_products", accessToken: TOKEN } });
-  const { admin } = await unauthenticated.admin(SHOP);
+  const { prisma, admin } = await installBenchShop(SHOP, TOKEN, emulatorUrl);
   const run = await requestCatalogSync(prisma, async () => undefined, { shopId: SHOP, requestedBy: "bench" });
   const synced = await runCatalogSync({ db: prisma, admin, syncRunId: run.id, bulkPollMs: 200 });
   if (synced.status !== "succeeded") throw new Error(`catalog sync ${synced.status}`);
@@ -263,7 +252,7 @@ try {
   await prisma.$disconnect();
 } finally {
   worker?.kill("SIGKILL");
-  emulator.kill("SIGTERM");
+  emulator.stop();
   await removeDatabase();
 }
 process.exit(0);
