@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { FlowJob } from "bullmq";
 import { generateQueue, getFlowProducer, getQueue, productionOrderQueue, productionRequestQueue, withEnqueueTimeout } from "../../jobs/queues";
 import type { ProviderId } from "../providers/provider";
-import { isAssetFinished, isOrderActive } from "./production-status";
+import { isAssetFinished } from "./production-status";
 
 /** Job ids carry the order's generation, so a re-created flow never collides with the jobs of an earlier one. */
 export const orderJobId = (orderId: string, generation: number) => `order-${orderId}-g${generation}`;
@@ -74,7 +74,6 @@ export async function reconcileProduction(db: PrismaClient, options: { shopId?: 
   const queue = getQueue(productionOrderQueue);
   const requeued: string[] = [];
   for (const order of orders) {
-    if (!isOrderActive(order.status)) continue;
     const job = await queue.getJob(orderJobId(order.id, order.generation));
     if (job && !(await job.isCompleted()) && !(await job.isFailed())) continue;
     await requeueOrder(db, order.id);

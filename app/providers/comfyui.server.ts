@@ -12,7 +12,7 @@ import {
   type ProviderOutput,
   type Usage,
 } from "./provider";
-import { codeForStatus, parseProviderBody, providerRequest } from "./provider-http";
+import { codeForStatus, parseProviderBody, probeConnection, providerRequest } from "./provider-http";
 
 /**
  * A self-hosted ComfyUI running a brand LoRA workflow (../shared/PLATFORM.md):
@@ -248,13 +248,7 @@ export function createComfyuiProvider(config: ProviderConfig, ctx: ProviderConte
     },
 
     async testConnection() {
-      try {
-        const response = await providerRequest("comfyui", ctx, { url: `${base}/system_stats`, headers: auth });
-        parseProviderBody("comfyui", systemStatsSchema, response.body, "system stats");
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, message: error instanceof ProviderError ? error.message : "ComfyUI could not be reached" };
-      }
+      return probeConnection("ComfyUI", async () => parseProviderBody("comfyui", systemStatsSchema, (await providerRequest("comfyui", ctx, { url: `${base}/system_stats`, headers: auth })).body, "system stats"));
     },
 
     estimate(request) {

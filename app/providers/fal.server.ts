@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { codeForStatus, parseProviderBody, providerRequest } from "./provider-http";
+import { codeForStatus, parseProviderBody, probeConnection, providerRequest } from "./provider-http";
 import {
   ProviderError,
   type GenerationOperation,
@@ -189,16 +189,8 @@ export function createFalProvider(config: ProviderConfig, ctx: ProviderContext):
     },
 
     async testConnection() {
-      // Asking for the status of a request that cannot exist is free: fal checks
-      // the key first (401/403) and only then looks the request up (404).
-      try {
-        await providerRequest("fal", ctx, { url: `${baseUrl}/fal-ai/fashn/requests/${randomUUID()}/status`, headers }, classifyFalError);
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof ProviderError && error.code === "not_found") return { ok: true };
-        if (error instanceof ProviderError && error.code === "auth") return { ok: false, message: "fal rejected the API key: check it in Settings" };
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
-      }
+      // Asking for the status of a request that cannot exist is free.
+      return probeConnection("fal", () => providerRequest("fal", ctx, { url: `${baseUrl}/fal-ai/fashn/requests/${randomUUID()}/status`, headers }, classifyFalError), { missingMeansKeyWorks: true });
     },
 
     estimate(request) {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { codeForStatus, parseProviderBody, providerRequest } from "./provider-http";
+import { codeForStatus, parseProviderBody, probeConnection, providerRequest } from "./provider-http";
 import {
   ProviderError,
   type GenerationOperation,
@@ -154,17 +154,8 @@ export function createFashnProvider(config: ProviderConfig, ctx: ProviderContext
     },
 
     async testConnection() {
-      // Polling an id that cannot exist is free and authenticated: FASHN checks
-      // the key first (401) and only then looks the id up (404), so 404 proves
-      // the key works without starting (and paying for) a run.
-      try {
-        await providerRequest("fashn", ctx, { url: `${baseUrl}/status/shotlane-connection-check-${randomUUID()}`, headers }, classifyApiError);
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof ProviderError && error.code === "not_found") return { ok: true };
-        if (error instanceof ProviderError && error.code === "auth") return { ok: false, message: "FASHN rejected the API key: check it in Settings" };
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
-      }
+      // Polling an id that cannot exist is free and authenticated, and starts (and pays for) no run.
+      return probeConnection("FASHN", () => providerRequest("fashn", ctx, { url: `${baseUrl}/status/shotlane-connection-check-${randomUUID()}`, headers }, classifyApiError), { missingMeansKeyWorks: true });
     },
 
     estimate(request) {

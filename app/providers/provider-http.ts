@@ -96,6 +96,26 @@ function transportError(provider: ProviderId, ctx: ProviderContext, error: unkno
   return new ProviderError(provider, "server_error", `${provider} could not be reached: ${message}`);
 }
 
+/**
+ * The result of a "Test connection" probe: the cheapest authenticated call.
+ * `missingMeansKeyWorks` is for probes that ask for a job that cannot exist:
+ * the provider checks the key first (401) and only then looks the id up (404),
+ * so a 404 proves the key works.
+ */
+export async function probeConnection(label: string, probe: () => Promise<unknown>, options: { missingMeansKeyWorks?: boolean } = {}): Promise<{ ok: true } | { ok: false; message: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    if (options.missingMeansKeyWorks) {
+      if (error instanceof ProviderError && error.code === "not_found") return { ok: true };
+      if (error instanceof ProviderError && error.code === "auth") return { ok: false, message: `${label} rejected the API key: check it in Settings` };
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    return { ok: false, message: error instanceof ProviderError ? error.message : `${label} could not be reached` };
+  }
+}
+
 /** Parses a provider answer with its zod contract; a mismatch is a bad_response (retryable once the provider recovers). */
 export function parseProviderBody<T>(provider: ProviderId, schema: z.ZodType<T>, body: unknown, what: string): T {
   const result = schema.safeParse(body);

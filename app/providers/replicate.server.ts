@@ -11,7 +11,7 @@ import {
   type SubmittedJob,
   type Usage,
 } from "./provider";
-import { codeForStatus, parseProviderBody, providerRequest } from "./provider-http";
+import { codeForStatus, parseProviderBody, probeConnection, providerRequest } from "./provider-http";
 
 /**
  * Replicate predictions (../shared/PLATFORM.md): create, poll, cancel, and the
@@ -121,13 +121,7 @@ export function createReplicateProvider(config: ProviderConfig, ctx: ProviderCon
     },
 
     async testConnection() {
-      try {
-        const response = await providerRequest("replicate", ctx, { url: `${base}/account`, headers: auth }, classify);
-        parseProviderBody("replicate", accountSchema, response.body, "account");
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, message: error instanceof ProviderError ? error.message : "Replicate could not be reached" };
-      }
+      return probeConnection("Replicate", async () => parseProviderBody("replicate", accountSchema, (await providerRequest("replicate", ctx, { url: `${base}/account`, headers: auth }, classify)).body, "account"));
     },
 
     estimate(request) {

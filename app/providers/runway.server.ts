@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ProviderError, type GenerationProvider, type GenerationRequest, type PollResult, type ProviderConfig, type ProviderContext, type ProviderErrorCode, type Usage } from "./provider";
-import { codeForStatus, parseProviderBody, providerRequest } from "./provider-http";
+import { codeForStatus, parseProviderBody, probeConnection, providerRequest } from "./provider-http";
 
 /**
  * Runway image-to-video tasks (../shared/PLATFORM.md). Runway has no
@@ -140,13 +140,7 @@ export function createRunwayProvider(config: ProviderConfig, ctx: ProviderContex
     },
 
     async testConnection() {
-      try {
-        const response = await providerRequest("runway", ctx, { url: `${base}/v1/organization`, headers }, classify);
-        parseProviderBody("runway", organizationSchema, response.body, "organization");
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, message: error instanceof ProviderError ? error.message : "Runway could not be reached" };
-      }
+      return probeConnection("Runway", async () => parseProviderBody("runway", organizationSchema, (await providerRequest("runway", ctx, { url: `${base}/v1/organization`, headers }, classify)).body, "organization"));
     },
 
     estimate(request) {
