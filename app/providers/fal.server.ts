@@ -83,10 +83,93 @@ function usageFor(operation: string, count: number, seconds: number): Usage {
   return { unit: "image", units: count, costMicros: count * FAL_TRYON_MICROS_PER_IMAGE };
 }
 
-export function createFalProvider(config: ProviderConfig, ctx: ProviderContext): GenerationProvider {
+/** A request the queue accepted: the URLs fal returned, checked to be on the configured host. */
+export interface FalQueuedRequest {
+  requestId: string;
+  statusUrl: string;
+  responseUrl: string;
+  cancelUrl: string;
+}
+
+export type FalStatus = z.infer<typeof statusSchema>;
+
+/**
+ * fal's queue without any model's input or output: submit, status, result,
+ * cancel and the free key probe. The generation adapter below and the BiRefNet
+ * background remover (app/imaging/background-removal) both run on it.
+ */
+export interface FalQueue {
+  /** POST {base}/{model}; `query` is appended as given (e.g. "?fal_webhook=…"). */
+  submit(model: string, input: Record<string, unknown>, query?: string): Promise<FalQueuedRequest>;
+  status(statusUrl: string | undefined): Promise<FalStatus>;
+  /** The model's raw output (or its error as a ProviderError) from the response URL. */
+  result(responseUrl: string | undefined): Promise<unknown>;
+  /** PUT on the cancel URL; a request already finished (400) or unknown (404) is not an error. */
+  cancel(cancelUrl: string | undefined): Promise<void>;
+  testConnection(): Promise<{ ok: true } | { ok: false; message: string }>;
+}
+
+export function createFalQueue(config: ProviderConfig, ctx: ProviderContext): FalQueue {
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const origin = new URL(baseUrl).origin;
   const headers = { authorization: `Key ${config.apiKey}` };
+
+  /** The key goes wherever these URLs point, so they must stay on the configured fal host. */
+  function queueUrl(value: string | undefined, what: string): string {
+    if (!value || !URL.canParse(value) || new URL(value).origin !== origin) throw new ProviderError("fal", "bad_response", `fal ${what} is missing or not on ${origin}`);
+    return value;
+  }
+
+  return {
+    async submit(model, input, query = "") {
+      const { body } = await providerRequest("fal", ctx, { method: "POST", url: `${baseUrl}/${model}${query}`, headers, json: input }, classifyFalError);
+      const submitted = parseProviderBody("fal", submitSchema, body, "submit answer");
+      return {
+        requestId: submitted.request_id,
+        statusUrl: queueUrl(submitted.status_url, "status URL"),
+        responseUrl: queueUrl(submitted.response_url, "response URL"),
+        cancelUrl: queueUrl(submitted.cancel_url, "cancel URL"),
+      };
+    },
+
+    async status(statusUrl) {
+      const { body } = await providerRequest("fal", ctx, { url: queueUrl(statusUrl, "status URL"), headers }, classifyFalError);
+      return parseProviderBody("fal", statusSchema, body, "status answer");
+    },
+
+    async result(responseUrl) {
+      const { body } = await providerRequest("fal", ctx, { url: queueUrl(responseUrl, "response URL"), headers }, classifyFalError);
+      return body;
+    },
+
+    async cancel(cancelUrl) {
+      try {
+        await providerRequest("fal", ctx, { method: "PUT", url: queueUrl(cancelUrl, "cancel URL"), headers });
+      } catch (error) {
+        // Already finished (400 ALREADY_COMPLETED) or unknown (404): nothing is left to stop.
+        if (error instanceof ProviderError && (error.options.status === 400 || error.options.status === 404)) return;
+        throw error;
+      }
+    },
+
+    async testConnection() {
+      // Asking for the status of a request that cannot exist is free.
+      return probeConnection("fal", () => providerRequest("fal", ctx, { url: `${baseUrl}/fal-ai/fashn/requests/${randomUUID()}/status`, headers }, classifyFalError), { missingMeansKeyWorks: true });
+    },
+  };
+}
+
+/**
+ * Whether a failed result fetch ends the request: the status said it failed,
+ * or the model refused the input (4xx). Anything else (429, auth, a timeout, a
+ * gateway 5xx) is about this fetch, and the result is fetched again later.
+ */
+export function falRequestFailed(status: FalStatus, error: ProviderError): boolean {
+  return Boolean(status.error) || (error.options.status !== undefined && error.options.status >= 400 && error.options.status < 500 && error.code !== "rate_limited" && error.code !== "auth");
+}
+
+export function createFalProvider(config: ProviderConfig, ctx: ProviderContext): GenerationProvider {
+  const queue = createFalQueue(config, ctx);
 
   function modelFor(request: GenerationRequest): string {
     const model = FAL_MODELS[request.operation];
@@ -120,14 +203,8 @@ export function createFalProvider(config: ProviderConfig, ctx: ProviderContext):
     };
   }
 
-  /** The key goes wherever these URLs point, so they must stay on the configured fal host. */
-  function queueUrl(value: string | undefined, what: string): string {
-    if (!value || !URL.canParse(value) || new URL(value).origin !== origin) throw new ProviderError("fal", "bad_response", `fal ${what} is missing or not on ${origin}`);
-    return value;
-  }
-
   async function fetchResult(job: SubmittedJob): Promise<PollResult> {
-    const { body } = await providerRequest("fal", ctx, { url: queueUrl(job.handle.responseUrl, "response URL"), headers }, classifyFalError);
+    const body = await queue.result(job.handle.responseUrl);
     const seconds = Number(job.handle.seconds ?? 0);
     if (job.handle.operation === "image-to-video") {
       const { video } = parseProviderBody("fal", videoResultSchema, body, "video result");
@@ -147,51 +224,36 @@ export function createFalProvider(config: ProviderConfig, ctx: ProviderContext):
       const model = modelFor(request);
       const input = inputFor(request);
       const query = request.webhookUrl ? `?fal_webhook=${encodeURIComponent(request.webhookUrl)}` : "";
-      const { body } = await providerRequest("fal", ctx, { method: "POST", url: `${baseUrl}/${model}${query}`, headers, json: input }, classifyFalError);
-      const submitted = parseProviderBody("fal", submitSchema, body, "submit answer");
+      const submitted = await queue.submit(model, input, query);
       return {
-        providerJobId: submitted.request_id,
+        providerJobId: submitted.requestId,
         handle: {
           operation: request.operation,
-          statusUrl: queueUrl(submitted.status_url, "status URL"),
-          responseUrl: queueUrl(submitted.response_url, "response URL"),
-          cancelUrl: queueUrl(submitted.cancel_url, "cancel URL"),
+          statusUrl: submitted.statusUrl,
+          responseUrl: submitted.responseUrl,
+          cancelUrl: submitted.cancelUrl,
           ...(request.operation === "image-to-video" ? { seconds: String(videoSeconds(request)) } : {}),
         },
       };
     },
 
     async poll(job) {
-      const { body } = await providerRequest("fal", ctx, { url: queueUrl(job.handle.statusUrl, "status URL"), headers }, classifyFalError);
-      const status = parseProviderBody("fal", statusSchema, body, "status answer");
+      const status = await queue.status(job.handle.statusUrl);
       if (status.status !== "COMPLETED") return { state: "pending" };
       try {
         return await fetchResult(job);
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         // The job is over when the status says it failed or the model refused the
-        // input (4xx); anything else (429, timeout, a gateway 5xx) is about this
-        // fetch, so it is thrown and the result is fetched again on the next poll.
-        const jobFailed = Boolean(status.error) || (error.options.status !== undefined && error.options.status >= 400 && error.options.status < 500 && error.code !== "rate_limited" && error.code !== "auth");
-        if (!jobFailed) throw error;
+        // input; anything else is thrown and the result is fetched again on the next poll.
+        if (!falRequestFailed(status, error)) throw error;
         return { state: "failed", error };
       }
     },
 
-    async cancel(job) {
-      try {
-        await providerRequest("fal", ctx, { method: "PUT", url: queueUrl(job.handle.cancelUrl, "cancel URL"), headers });
-      } catch (error) {
-        // Already finished (400 ALREADY_COMPLETED) or unknown (404): nothing is left to stop.
-        if (error instanceof ProviderError && (error.options.status === 400 || error.options.status === 404)) return;
-        throw error;
-      }
-    },
+    cancel: (job) => queue.cancel(job.handle.cancelUrl),
 
-    async testConnection() {
-      // Asking for the status of a request that cannot exist is free.
-      return probeConnection("fal", () => providerRequest("fal", ctx, { url: `${baseUrl}/fal-ai/fashn/requests/${randomUUID()}/status`, headers }, classifyFalError), { missingMeansKeyWorks: true });
-    },
+    testConnection: () => queue.testConnection(),
 
     estimate(request) {
       modelFor(request);
