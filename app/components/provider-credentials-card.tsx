@@ -6,6 +6,15 @@ import { FieldErrorsBanner } from "./field-errors-banner";
 
 const FIELD_LABELS: Record<string, string> = { apiKey: "API key", baseUrl: "Base URL", webhookSecret: "Webhook secret", provider: "Provider", form: "Form" };
 
+const CUT_OUT = "product photos that are not studio shots on a seamless backdrop";
+
+/** What a key is for, where the card's title does not say it. */
+const PURPOSE: Partial<Record<ProviderCardData["provider"], string>> = {
+  fal: `The fal key also runs BiRefNet background removal for ${CUT_OUT}.`,
+  photoroom: `Removes the background of ${CUT_OUT}.`,
+  removebg: `Removes the background of ${CUT_OUT}.`,
+};
+
 /** "2026-11-03 14:05 UTC": the same on server and client, whatever the browser's time zone. */
 function utcMinute(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -70,6 +79,11 @@ export function ProviderCredentialsCard({ card }: { card: ProviderCardData }) {
           </Text>
           {stored ? <Badge tone="success">{stored.hasKey ? "Key stored" : "Set up"}</Badge> : <Badge>Not set up</Badge>}
         </InlineStack>
+        {PURPOSE[provider] ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {PURPOSE[provider]}
+          </Text>
+        ) : null}
         {stored ? (
           <Text as="p" tone="subdued">
             {stored.hasKey ? `Key: •••• ${stored.keyHint}` : "No key (open server)"}

@@ -25,7 +25,7 @@ describe("provider credential form", () => {
   });
 
   it("refuses the demo provider and unknown ones", () => {
-    expect(errorsOf({ provider: "demo", apiKey: KEY })).toEqual({ provider: "choose FASHN, fal, Replicate, ComfyUI or Runway" });
+    expect(errorsOf({ provider: "demo", apiKey: KEY })).toEqual({ provider: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" });
     expect(errorsOf({ apiKey: KEY })).toEqual({ form: "the form could not be read: reload the page and try again" });
   });
 
@@ -46,6 +46,13 @@ describe("provider credential form", () => {
     const local = { hasStoredKey: false, httpAllowedOrigins: new Set(["http://127.0.0.1:4010"]) };
     expect(parseCredentialForm({ provider: "fashn", apiKey: KEY, baseUrl: "http://127.0.0.1:4010/v1" }, local)).toMatchObject({ ok: true, change: { baseUrl: "http://127.0.0.1:4010/v1" } });
     expect(errorsOf({ provider: "fashn", apiKey: KEY, baseUrl: "http://127.0.0.1:4011/v1" }, local).baseUrl).toMatch(/https/);
+  });
+
+  it("takes Photoroom and remove.bg keys like the generation providers' (default base URL, no webhook secret)", () => {
+    expect(parseCredentialForm({ provider: "photoroom", apiKey: KEY }, fresh)).toEqual({ ok: true, change: { provider: "photoroom", apiKey: KEY, baseUrl: null, webhookSecret: null } });
+    expect(parseCredentialForm({ provider: "removebg", apiKey: KEY, baseUrl: "https://removebg.example.com/v1.0/" }, fresh)).toMatchObject({ ok: true, change: { baseUrl: "https://removebg.example.com/v1.0" } });
+    expect(errorsOf({ provider: "removebg", apiKey: "" })).toEqual({ apiKey: "enter the API key from your remove.bg account" });
+    expect(errorsOf({ provider: "photoroom", apiKey: KEY, webhookSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }).webhookSecret).toMatch(/only Replicate/);
   });
 
   it("requires ComfyUI's base URL (self-hosted) and lets it go without a key (plain ComfyUI has no auth)", () => {

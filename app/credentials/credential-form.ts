@@ -7,11 +7,17 @@ import type { ProviderId } from "../providers/provider";
  * typed, since what was typed may be a key.
  */
 
-/** Providers a merchant configures with their own account; the demo provider needs none. */
+/** Generation providers a merchant configures with their own account; the demo provider needs none. */
 export const CREDENTIAL_PROVIDERS = ["fashn", "fal", "replicate", "comfyui", "runway"] as const satisfies readonly ProviderId[];
-export type CredentialProvider = (typeof CREDENTIAL_PROVIDERS)[number];
 
-export const PROVIDER_LABELS: Record<CredentialProvider, string> = { fashn: "FASHN", fal: "fal", replicate: "Replicate", comfyui: "ComfyUI", runway: "Runway" };
+/** Background-removal services with keys of their own (issue #5); BiRefNet runs on fal with the fal key. */
+export const REMOVAL_CREDENTIAL_PROVIDERS = ["photoroom", "removebg"] as const;
+
+/** Every provider a shop can store a key for. */
+export const ALL_CREDENTIAL_PROVIDERS = [...CREDENTIAL_PROVIDERS, ...REMOVAL_CREDENTIAL_PROVIDERS] as const;
+export type CredentialProvider = (typeof ALL_CREDENTIAL_PROVIDERS)[number];
+
+export const PROVIDER_LABELS: Record<CredentialProvider, string> = { fashn: "FASHN", fal: "fal", replicate: "Replicate", comfyui: "ComfyUI", runway: "Runway", photoroom: "Photoroom", removebg: "remove.bg" };
 
 /** The providers' production API roots; ComfyUI is self-hosted, so it has none. */
 export const DEFAULT_BASE_URLS: Record<Exclude<CredentialProvider, "comfyui">, string> = {
@@ -19,10 +25,12 @@ export const DEFAULT_BASE_URLS: Record<Exclude<CredentialProvider, "comfyui">, s
   fal: "https://queue.fal.run",
   replicate: "https://api.replicate.com/v1",
   runway: "https://api.dev.runwayml.com",
+  photoroom: "https://sdk.photoroom.com/v1",
+  removebg: "https://api.remove.bg/v1.0",
 };
 
 export function isCredentialProvider(value: unknown): value is CredentialProvider {
-  return typeof value === "string" && (CREDENTIAL_PROVIDERS as readonly string[]).includes(value);
+  return typeof value === "string" && (ALL_CREDENTIAL_PROVIDERS as readonly string[]).includes(value);
 }
 
 /** The key's last four characters, so the merchant can tell keys apart; "" for no key (ComfyUI without auth). */
@@ -97,7 +105,7 @@ export function parseCredentialForm(input: Record<string, unknown>, context: Cre
   const parsed = formSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: { form: "the form could not be read: reload the page and try again" } };
   const { provider, apiKey, baseUrl, webhookSecret } = parsed.data;
-  if (!isCredentialProvider(provider)) return { ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI or Runway" } };
+  if (!isCredentialProvider(provider)) return { ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" } };
   const errors: Record<string, string> = {};
 
   // Plain ComfyUI has no authentication (a proxy in front may want a key), so only it may go without one.

@@ -122,7 +122,7 @@ export async function deleteProviderCredential(db: PrismaClient, shopId: string,
  * the shop has no credential for the provider. Throws SecretBoxError (which
  * never contains the key) when the stored box cannot be decrypted.
  */
-export async function loadProviderConfig(db: PrismaClient, shopId: string, provider: ProviderId): Promise<ProviderConfig | null> {
+export async function loadProviderConfig(db: PrismaClient, shopId: string, provider: ProviderId | CredentialProvider): Promise<ProviderConfig | null> {
   if (!isCredentialProvider(provider)) return null;
   const row = await db.providerCredential.findUnique({ where: { shopId_provider: { shopId, provider } } });
   if (!row) return null;

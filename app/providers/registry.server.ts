@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@prisma/client";
 import { env, type Env } from "../config/env";
-import { PROVIDER_LABELS } from "../credentials/credential-form";
+import { PROVIDER_LABELS, type CredentialProvider } from "../credentials/credential-form";
 import { loadProviderConfig } from "../credentials/credentials.server";
+import { createPhotoroomRemover } from "../imaging/background-removal/photoroom.server";
+import { createRemovebgRemover } from "../imaging/background-removal/removebg.server";
 import { readOwnSignedAsset } from "../storage/serve-signed-asset.server";
 import { createSafeFetch, downloadToBuffer, type SafeFetchPolicy } from "../net/safe-fetch.server";
 import { createComfyuiProvider } from "./comfyui.server";
@@ -21,7 +23,8 @@ import { createRunwayProvider } from "./runway.server";
 
 export class ProviderNotConfiguredError extends Error {
   constructor(
-    readonly provider: ProviderId,
+    /** Whose key is missing: a generation provider's, or a background-removal service's (Photoroom, remove.bg). */
+    readonly provider: ProviderId | CredentialProvider,
     message: string,
   ) {
     super(message);
@@ -97,13 +100,26 @@ function buildAdapter(provider: Exclude<ProviderId, "demo">, config: ProviderCon
   }
 }
 
+/** What Settings needs of a stored key: its "Test connection" probe. */
+export type ConnectionTester = Pick<GenerationProvider, "testConnection">;
+
 /**
  * The shop's adapter for `provider`. Throws ProviderNotConfiguredError when
  * the shop has no credential (or asks for the demo provider outside demo mode
  * and tests), and SecretBoxError when the stored key cannot be decrypted.
+ * Settings also tests Photoroom and remove.bg keys through here; those
+ * background removers (app/imaging/background-removal) only offer the probe.
  */
-export async function providerForShop(db: PrismaClient, shopId: string, provider: ProviderId): Promise<GenerationProvider> {
+export async function providerForShop(db: PrismaClient, shopId: string, provider: ProviderId): Promise<GenerationProvider>;
+export async function providerForShop(db: PrismaClient, shopId: string, provider: ProviderId | CredentialProvider): Promise<GenerationProvider | ConnectionTester>;
+export async function providerForShop(db: PrismaClient, shopId: string, provider: ProviderId | CredentialProvider): Promise<GenerationProvider | ConnectionTester> {
   const config = env();
+  if (provider === "photoroom" || provider === "removebg") {
+    const removerConfig = await loadProviderConfig(db, shopId, provider);
+    if (!removerConfig) throw new ProviderNotConfiguredError(provider, `No ${PROVIDER_LABELS[provider]} API key is set up for this shop: add it in Settings → ${PROVIDER_LABELS[provider]}.`);
+    const ctx = { fetch: providerFetch(), timeoutMs: PROVIDER_API_TIMEOUT_MS };
+    return provider === "photoroom" ? createPhotoroomRemover(removerConfig, ctx) : createRemovebgRemover(removerConfig, ctx);
+  }
   if (provider === "demo") {
     if (!demoProviderAllowed(config)) {
       throw new ProviderNotConfiguredError("demo", "The demo provider only runs in demo mode: choose FASHN, fal, Replicate, ComfyUI or Runway in the recipe, and add its key in Settings.");
