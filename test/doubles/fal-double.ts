@@ -3,8 +3,10 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import { promisify } from "node:util";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import sharp from "sharp";
 import { z } from "zod";
 import { FailureSwitch, readRecordedCall, sendRecorded as send, sendRecordedText, startDoubleServer, type DoubleServerOptions, type RecordedCall } from "./double-server";
+import { cutOutBackground, cutoutImage } from "./photoroom-double";
 import { renderStudioFigure } from "./studio-figure";
 
 export type { RecordedCall } from "./double-server";
@@ -13,7 +15,9 @@ export type { RecordedCall } from "./double-server";
  * A local fal queue (../../../shared/PLATFORM.md) for tests: `Authorization: Key …`,
  * the same paths, status codes and JSON shapes, requests that move
  * IN_QUEUE → IN_PROGRESS → COMPLETED over a few polls, and real bytes on an
- * expiring CDN path. Like fal, the queue accepts any JSON and the model's own
+ * expiring CDN path. BiRefNet (`fal-ai/birefnet/v2`) fetches its `image_url`
+ * (http(s) or a data URI) and answers a PNG with a real alpha cut-out (the
+ * stand-in model of ./photoroom-double.ts). Like fal, the queue accepts any JSON and the model's own
  * validation answers 422 on the response URL; the returned URLs drop the
  * model's sub-path, and the double answers 404 to URLs rebuilt with it.
  *
@@ -73,6 +77,8 @@ export interface FalDouble {
 
 const TRYON_MODEL = "fal-ai/fashn/tryon/v1.6";
 const KLING_MODEL = "fal-ai/kling-video/v2.1/standard/image-to-video";
+const BIREFNET_MODEL = "fal-ai/birefnet/v2";
+const MODELS = new Set([TRYON_MODEL, KLING_MODEL, BIREFNET_MODEL]);
 
 const tryOnInput = z.object({
   model_image: z.string().min(1),
@@ -94,6 +100,17 @@ const klingInput = z.object({
   cfg_scale: z.number().min(0).max(1).optional(),
 });
 
+// fal's BiRefNet v2 input, with its defaults.
+const birefnetInput = z.object({
+  image_url: z.string().min(1),
+  model: z.enum(["General Use (Light)", "General Use (Light 2K)", "General Use (Heavy)", "Matting", "Portrait", "General Use (Dynamic)"]).default("General Use (Light)"),
+  operating_resolution: z.enum(["1024x1024", "2048x2048", "2304x2304"]).default("1024x1024"),
+  output_format: z.enum(["webp", "png", "gif"]).default("png"),
+  refine_foreground: z.boolean().default(true),
+  output_mask: z.boolean().default(false),
+  sync_mode: z.boolean().optional(),
+});
+
 interface File {
   name: string;
   contentType: string;
@@ -110,6 +127,8 @@ interface Job {
   output?: (fileUrl: (f: File) => string) => unknown;
   files: File[];
   completedAt?: number;
+  /** Model work that finishes after submit (BiRefNet loading its image); it sets files, output or failure. */
+  running?: Promise<void>;
 }
 
 const run = promisify(execFile);
@@ -160,7 +179,7 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
 
   /** Runs the model's validation now; its verdict shows on the response URL once the request completes. */
   function submit(res: http.ServerResponse, call: RecordedCall, model: string, badJson: boolean) {
-    if (model !== TRYON_MODEL && model !== KLING_MODEL) return send(res, call, 404, { detail: `Application '${model}' not found` });
+    if (!MODELS.has(model)) return send(res, call, 404, { detail: `Application '${model}' not found` });
     if (badJson || typeof call.body !== "object" || call.body === null || Array.isArray(call.body)) return send(res, call, 422, { detail: [{ loc: ["body"], msg: "Input should be a valid dictionary", type: "dict_type" }] });
     const [owner, app] = model.split("/");
     const job: Job = { id: randomUUID(), appId: `${owner}/${app}`, polls: 0, canceled: false, files: [] };
@@ -174,6 +193,10 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
         job.files = Array.from({ length: input.data.num_samples }, (_, n) => ({ name: `${n}.${format}`, contentType: `image/${format}`, bytes: cached(format, () => renderImage(format)) }));
         job.output = (fileUrl: (f: File) => string) => ({ images: job.files.map((f) => ({ url: fileUrl(f), width: 864, height: 1296, content_type: f.contentType })), seed: input.data.seed ?? 42 });
       }
+    } else if (model === BIREFNET_MODEL) {
+      const input = birefnetInput.safeParse(call.body);
+      if (!input.success) job.failure = { kind: "validation", ...detailFor(input.error)[0] };
+      else job.running = runBirefnet(job, input.data);
     } else {
       const input = klingInput.safeParse(call.body);
       if (!input.success) job.failure = { kind: "validation", ...detailFor(input.error)[0] };
@@ -186,6 +209,41 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
     send(res, call, 200, { ...urlsFor(job), queue_position: 0 });
   }
 
+  /** Loads the image as fal's runner would (a URL it can reach, or a data URI) and cuts the subject out. */
+  async function runBirefnet(job: Job, input: z.output<typeof birefnetInput>): Promise<void> {
+    let source: Buffer;
+    try {
+      const dataUri = /^data:image\/[a-z0-9.+-]+;base64,(.*)$/is.exec(input.image_url);
+      if (dataUri) source = Buffer.from(dataUri[1], "base64");
+      else {
+        if (!/^https?:\/\//.test(input.image_url)) throw new Error("not an http(s) or data URL");
+        const answer = await fetch(input.image_url, { signal: AbortSignal.timeout(10_000) });
+        if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+        source = Buffer.from(await answer.arrayBuffer());
+      }
+    } catch (error) {
+      job.failure = { kind: "validation", loc: ["body", "image_url"], msg: `Failed to download the file from image_url (${error instanceof Error ? error.message : String(error)})`, type: "file_download_error" };
+      return;
+    }
+    let cutout: Awaited<ReturnType<typeof cutOutBackground>>;
+    try {
+      cutout = await cutOutBackground(source);
+    } catch {
+      job.failure = { kind: "validation", loc: ["body", "image_url"], msg: "Could not read the image at image_url: send a JPEG, PNG or WebP", type: "image_load_error" };
+      return;
+    }
+    const format = input.output_format;
+    const image = cutoutImage(cutout);
+    const bytes = await (format === "png" ? image.png() : format === "webp" ? image.webp() : image.gif()).toBuffer();
+    const mask = input.output_mask ? await sharp(await cutoutImage(cutout).png().toBuffer()).extractChannel("alpha").png().toBuffer() : undefined;
+    job.files = [{ name: `cutout.${format}`, contentType: `image/${format}`, bytes: async () => bytes }, ...(mask ? [{ name: "mask.png", contentType: "image/png", bytes: async () => mask }] : [])];
+    const describe = (f: File, size: number) => ({ width: cutout.width, height: cutout.height, content_type: f.contentType, file_name: f.name, file_size: size });
+    job.output = (fileUrl: (f: File) => string) => ({
+      image: { url: fileUrl(job.files[0]), ...describe(job.files[0], bytes.length) },
+      mask_image: mask ? { url: fileUrl(job.files[1]), ...describe(job.files[1], mask.length) } : null,
+    });
+  }
+
   function failureBody(failure: FalJobFailure): { status: number; body: unknown; headers: Record<string, string> } {
     if (failure.kind === "moderation") return { status: 422, body: { detail: [{ loc: ["body", "model_image"], msg: "The input image was flagged by the content checker", type: "content_policy_violation" }] }, headers: {} };
     if (failure.kind === "validation") return { status: 422, body: { detail: [{ loc: failure.loc, msg: failure.msg, type: failure.type ?? "value_error" }] }, headers: {} };
@@ -193,10 +251,11 @@ export async function startFalDouble(options: FalDoubleOptions = {}): Promise<Fa
     return { status: 503, body: { detail: "The runner disconnected unexpectedly during processing", error_type: errorType }, headers: { "x-fal-error-type": errorType } };
   }
 
-  function status(res: http.ServerResponse, call: RecordedCall, job: Job) {
+  async function status(res: http.ServerResponse, call: RecordedCall, job: Job) {
     if (!job.canceled && job.completedAt === undefined) {
       job.polls += 1;
       if (job.polls < pollsToComplete) return send(res, call, 202, { status: job.polls === 1 ? "IN_QUEUE" : "IN_PROGRESS", ...urlsFor(job), queue_position: job.polls === 1 ? 0 : undefined, logs: null });
+      await job.running;
       job.completedAt = Date.now();
     }
     const failed = job.canceled ? { detail: "Request was cancelled", error_type: undefined } : job.failure ? (failureBody(job.failure).body as { detail: unknown; error_type?: string }) : undefined;
