@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { env } from "../config/env";
-import { CREDENTIAL_PROVIDERS, DEFAULT_BASE_URLS, PROVIDER_LABELS, type CredentialProvider } from "../credentials/credential-form";
+import { ALL_CREDENTIAL_PROVIDERS, DEFAULT_BASE_URLS, PROVIDER_LABELS, type CredentialProvider } from "../credentials/credential-form";
 import { deleteProviderCredential, listProviderCredentials, recordConnectionTest, saveProviderCredential } from "../credentials/credentials.server";
 import prisma from "../db.server";
 import { fetchAllowOrigins, providerForShop } from "../providers/registry.server";
@@ -29,7 +29,7 @@ export interface ProviderCardData {
 export async function loadSettingsPage(shopId: string, options: { demo: boolean; now?: Date }) {
   const now = options.now ?? new Date();
   const [credentials, budgets, spend] = await Promise.all([listProviderCredentials(prisma, shopId), loadBudgets(prisma, shopId), monthSpendMicros(prisma, shopId, now)]);
-  const providers: ProviderCardData[] = CREDENTIAL_PROVIDERS.map((provider) => {
+  const providers: ProviderCardData[] = ALL_CREDENTIAL_PROVIDERS.map((provider) => {
     const stored = credentials.find((c) => c.provider === provider);
     return {
       provider,
@@ -71,7 +71,7 @@ export interface SettingsActionResult {
 
 const envelopeSchema = z.object({
   intent: z.enum(["save", "remove", "test", "budget"], { error: "the form has no valid intent: reload the page and try again" }),
-  provider: z.enum(CREDENTIAL_PROVIDERS, { error: "choose FASHN, fal, Replicate, ComfyUI or Runway" }).optional(),
+  provider: z.enum(ALL_CREDENTIAL_PROVIDERS, { error: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" }).optional(),
 });
 
 async function testConnection(shopId: string, provider: CredentialProvider): Promise<SettingsActionResult> {
@@ -98,7 +98,7 @@ export async function submitSettingsForm(shopId: string, form: FormData, actor: 
     const saved = await saveBudgets(prisma, shopId, input, actor);
     return saved.ok ? { intent, ok: true, message: "Budgets saved" } : { intent, ok: false, errors: saved.errors };
   }
-  if (!provider) return { intent, ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI or Runway" } };
+  if (!provider) return { intent, ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" } };
   switch (intent) {
     case "save": {
       const saved = await saveProviderCredential(prisma, shopId, input, actor, { httpAllowedOrigins: new Set(fetchAllowOrigins(env())) });

@@ -224,6 +224,8 @@ describe("provider credentials, registry and Settings (PostgreSQL, provider doub
       ["replicate", replicate.apiKey.slice(-4)],
       ["comfyui", comfyui.apiKey.slice(-4)],
       ["runway", null],
+      ["photoroom", null],
+      ["removebg", null],
     ]);
     expect(page.providers[0]).toMatchObject({ label: "FASHN", defaultBaseUrl: "https://api.fashn.ai/v1", stored: { lastTestOk: true, hasKey: true } });
     expect(page.providers[2].stored).toMatchObject({ hasWebhookSecret: true });
