@@ -141,7 +141,7 @@ function blur(plane: Plane, radius: number): void {
   }
   const smallWidth = Math.ceil(width / factor);
   const smallHeight = Math.ceil(height / factor);
-  let small = new Float32Array(smallWidth * smallHeight);
+  let small: Float32Array = new Float32Array(smallWidth * smallHeight);
   const share = 1 / (factor * factor);
   for (let y = 0; y < height; y++) {
     const row = Math.floor(y / factor) * smallWidth;
@@ -166,8 +166,8 @@ function blur(plane: Plane, radius: number): void {
 }
 
 function boxBlur(alpha: Float32Array, width: number, height: number, box: number): Float32Array {
-  let source = alpha;
-  let target = new Float32Array(source.length);
+  let source: Float32Array = alpha;
+  let target: Float32Array = new Float32Array(source.length);
   for (let pass = 0; pass < 3; pass++) {
     boxPass(source, target, width, height, box, 1, width);
     [source, target] = [target, source];
