@@ -77,7 +77,7 @@ export function BrandLutCard({ luts, savedActiveLutId, activeLutId, onActiveLutC
           Brand LUT
         </Text>
         <Text as="p" tone="subdued">
-          A 3D colour look-up table (.cube, from Lightroom, Resolve or Photoshop) applied after white balance to the images of every recipe that uses the brand LUT, so studio and AI images share one look.
+          A 3D colour look-up table (.cube, from Lightroom, Resolve or Photoshop) applied after white balance to the images of every recipe that uses the brand LUT, so studio and AI images share one look. An upload is stored straight away; the active LUT and the interpolation are saved with the other settings.
         </Text>
 
         <BlockStack gap="200">

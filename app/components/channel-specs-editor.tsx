@@ -31,8 +31,8 @@ const FORMATS = [
   { label: "PNG", value: "png" },
 ];
 const FITS = [
-  { label: "Frame: the whole garment with margins", value: "frame" },
-  { label: "Zoom: a detail crop", value: "zoom" },
+  { label: "Frame (whole garment)", value: "frame" },
+  { label: "Zoom (detail crop)", value: "zoom" },
 ];
 const BACKGROUNDS = [
   { label: "Colour", value: "colour" },
@@ -169,6 +169,10 @@ export function ChannelSpecsEditor({ drafts, onChange, onAdd, onReset, errors, s
 
   return (
     <BlockStack gap="400">
+      <Text as="p" tone="subdued">
+        The id goes into file names (lower-case letters, digits and dashes, such as pdp-square). Quality is 1–100 (for PNG, which is lossless, it sets compression effort). Colours are #RRGGBB; transparency needs PNG, WebP or AVIF. Minimum subject fill (framed channels only) enlarges a garment
+        that would fill less of the canvas than this share; marketplaces ask for 85%.
+      </Text>
       {drafts.map((draft, index) => {
         const err = (field: string) => channelFieldError(draft, field, errors, submittedKeys);
         const rowError = submittedKeys.includes(draft.key) ? errors[`channels[${submittedKeys.indexOf(draft.key)}]`] : undefined;
@@ -207,21 +211,13 @@ export function ChannelSpecsEditor({ drafts, onChange, onAdd, onReset, errors, s
                 <FormLayout>
                   <FormLayout.Group condensed>
                     <TextField label="Name" value={draft.label} onChange={(label) => update(draft.key, { label })} autoComplete="off" error={err("label")} />
-                    <TextField label="Id" value={draft.id} onChange={(id) => update(draft.key, { id })} autoComplete="off" monospaced error={err("id")} helpText="Used in file names, e.g. pdp-square" />
+                    <TextField label="Id" value={draft.id} onChange={(id) => update(draft.key, { id })} autoComplete="off" monospaced error={err("id")} />
                     <TextField label="Width" type="number" suffix="px" value={draft.width} onChange={(width) => update(draft.key, { width })} autoComplete="off" error={err("width")} />
                     <TextField label="Height" type="number" suffix="px" value={draft.height} onChange={(height) => update(draft.key, { height })} autoComplete="off" error={err("height")} />
+                    <Select label="Format" options={FORMATS} value={draft.format} onChange={(format) => update(draft.key, { format: format as ChannelDraft["format"] })} error={err("format")} />
+                    <TextField label="Quality" type="number" value={draft.quality} onChange={(quality) => update(draft.key, { quality })} autoComplete="off" error={err("quality")} />
                   </FormLayout.Group>
                   <FormLayout.Group condensed>
-                    <Select label="Format" options={FORMATS} value={draft.format} onChange={(format) => update(draft.key, { format: format as ChannelDraft["format"] })} error={err("format")} />
-                    <TextField
-                      label="Quality"
-                      type="number"
-                      value={draft.quality}
-                      onChange={(quality) => update(draft.key, { quality })}
-                      autoComplete="off"
-                      error={err("quality")}
-                      helpText={draft.format === "png" ? "PNG is lossless; quality sets compression effort" : "1–100"}
-                    />
                     <Select
                       label="Background"
                       options={BACKGROUNDS}
@@ -238,10 +234,7 @@ export function ChannelSpecsEditor({ drafts, onChange, onAdd, onReset, errors, s
                       disabled={draft.transparent}
                       prefix={<span aria-hidden style={{ display: "inline-block", width: 16, height: 16, borderRadius: 3, border: "1px solid #8a8a8a", background: /^#[0-9a-fA-F]{6}$/.test(draft.colour) ? draft.colour : "transparent" }} />}
                       error={draft.transparent ? undefined : err("background")}
-                      helpText="#RRGGBB"
                     />
-                  </FormLayout.Group>
-                  <FormLayout.Group condensed>
                     <Select label="Fit" options={FITS} value={draft.fit} onChange={(fit) => update(draft.key, { fit: fit as ChannelDraft["fit"] })} error={err("fit")} />
                     <TextField
                       label="Minimum subject fill"
@@ -252,9 +245,10 @@ export function ChannelSpecsEditor({ drafts, onChange, onAdd, onReset, errors, s
                       autoComplete="off"
                       placeholder="None"
                       error={err("minSubjectFill")}
-                      helpText="Framed channels: the garment fills at least this share of the canvas (marketplaces ask for 85)"
                     />
-                    <Checkbox label="Sharpen after resizing" checked={draft.sharpen} onChange={(sharpen) => update(draft.key, { sharpen })} error={err("sharpen")} />
+                    <Box paddingBlockStart="600">
+                      <Checkbox label="Sharpen after resizing" checked={draft.sharpen} onChange={(sharpen) => update(draft.key, { sharpen })} error={err("sharpen")} />
+                    </Box>
                   </FormLayout.Group>
                 </FormLayout>
               </BlockStack>

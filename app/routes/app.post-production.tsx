@@ -95,34 +95,60 @@ export default function PostProductionRoute() {
             </BlockStack>
           </div>
         </Layout.Section>
-        <Layout.AnnotatedSection
-          id="channels"
-          title="Channels"
-          description="Every post-processed image is rendered once per enabled channel: its canvas size, file format and quality, background and framing."
-        >
+        <Layout.Section>
           <Card>
-            <ChannelSpecsEditor
-              drafts={channels}
-              onChange={setChannels}
-              onAdd={() => setChannels((all) => [...all, newChannelDraft(`row-${nextKey.current++}`, all.map((c) => c.id))])}
-              onReset={() => setChannels(drafts(defaults.channels))}
-              errors={errors}
-              submittedKeys={submitted.keys}
-            />
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Channels
+              </Text>
+              <Text as="p">Every post-processed image is rendered once per enabled channel, with that channel&apos;s canvas, format, background and framing.</Text>
+              <ChannelSpecsEditor
+                drafts={channels}
+                onChange={setChannels}
+                onAdd={() => setChannels((all) => [...all, newChannelDraft(`row-${nextKey.current++}`, all.map((c) => c.id))])}
+                onReset={() => setChannels(drafts(defaults.channels))}
+                errors={errors}
+                submittedKeys={submitted.keys}
+              />
+            </BlockStack>
           </Card>
-        </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection id="naming" title="File names" description="One template names every rendition; a name already used in this shop gets -2, -3 … added.">
-          <Card>
-            <NamingTemplateField
-              value={namingTemplate}
-              onChange={setNamingTemplate}
-              channels={channels.filter((c) => c.enabled && c.id.trim() !== "").map((c) => ({ id: c.id.trim(), format: c.format }))}
-              defaultTemplate={defaults.namingTemplate}
-              error={namingTemplate === submitted.namingTemplate ? errors.namingTemplate : undefined}
-            />
-          </Card>
-        </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection id="lut" title="Brand colour" description="Uploading a LUT stores it straight away; choosing the active one and the interpolation is saved with the other settings.">
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  File names
+                </Text>
+                <Text as="p" tone="subdued">
+                  One template names every rendition; a name already used in this shop gets -2, -3 … added.
+                </Text>
+                <NamingTemplateField
+                  value={namingTemplate}
+                  onChange={setNamingTemplate}
+                  channels={channels.filter((c) => c.enabled && c.id.trim() !== "").map((c) => ({ id: c.id.trim(), format: c.format }))}
+                  defaultTemplate={defaults.namingTemplate}
+                  error={namingTemplate === submitted.namingTemplate ? errors.namingTemplate : undefined}
+                />
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  AI disclosure
+                </Text>
+                <Checkbox
+                  label="Write an AI-disclosure field into the XMP of renditions made from AI output"
+                  helpText="Marketplaces and some jurisdictions ask that AI-made product images say so."
+                  checked={aiDisclosure}
+                  onChange={setAiDisclosure}
+                  error={errors.aiDisclosure}
+                />
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
           <BrandLutCard
             luts={luts}
             savedActiveLutId={settings.activeLutId}
@@ -134,17 +160,7 @@ export default function PostProductionRoute() {
             maxBytes={lutMaxBytes}
             onActivated={setActiveLutId}
           />
-        </Layout.AnnotatedSection>
-        <Layout.AnnotatedSection id="disclosure" title="AI disclosure" description="Marketplaces and some jurisdictions ask that AI-made product images say so.">
-          <Card>
-            <Checkbox
-              label="Write an AI-disclosure field into the XMP of renditions made from AI output"
-              checked={aiDisclosure}
-              onChange={setAiDisclosure}
-              error={errors.aiDisclosure}
-            />
-          </Card>
-        </Layout.AnnotatedSection>
+        </Layout.Section>
         <Layout.Section>
           <InlineStack align="space-between" blockAlign="center">
             <Text as="p" tone="subdued">
