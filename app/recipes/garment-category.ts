@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_POST_PRODUCTION_RECIPE } from "../imaging/post-production-recipe";
 import { parseVideoSpec } from "../video/video-spec";
 import type { RecipeSpec, RecipeView } from "./recipe-spec";
 
@@ -119,5 +120,7 @@ export function defaultRecipeSpec(categoryKey: string, options: { demo: boolean 
       video: parseVideoSpec({ durationSeconds, width: 720, height: 1280 }),
     },
     extra: {},
+    // Worn garments stand on one hem/feet line across the catalog; accessories sit centred.
+    postProduction: { ...structuredClone(DEFAULT_POST_PRODUCTION_RECIPE), align: categoryKey === "accessories" ? "center" : "bottom" },
   };
 }

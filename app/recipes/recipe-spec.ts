@@ -3,6 +3,7 @@ import type { AssetKind } from "../production/production-plan";
 import type { GenerationOperation, ProviderId } from "../providers/provider";
 import { PROVIDER_IDS } from "../providers/provider";
 import { videoSpecSchema } from "../video/video-spec";
+import { DEFAULT_POST_PRODUCTION_RECIPE, postProductionRecipeSchema } from "../imaging/post-production-recipe";
 import { describeUnknownPlaceholders, hasStrayBraces, MAX_SEED, validatePromptTemplate } from "./prompt-template";
 
 /**
@@ -188,6 +189,8 @@ const recipeSpecObject = z.object({
     video: videoSpecSchema,
   }),
   extra: extraSchema.default({}),
+  /** Versions saved before post-production existed read as the defaults. */
+  postProduction: postProductionRecipeSchema.default(DEFAULT_POST_PRODUCTION_RECIPE),
 });
 
 /** Checks between fields: what the providers can do, one view per asset, a video that fits its output spec. */
