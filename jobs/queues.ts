@@ -68,6 +68,18 @@ export function generateQueue(provider: ProviderId): QueueDefinition<{ shopId: s
 
 export const GENERATE_QUEUES = PROVIDER_IDS.map(generateQueue);
 
+/**
+ * Post-production of one asset (decode, cleanup, colour, renditions): the
+ * parent of its generate job in a production flow, so it runs once the file
+ * is stored. CPU-bound, so its concurrency is low; a file the pipeline refuses
+ * fails at once (UnrecoverableError), other failures back off and retry.
+ */
+export const postProductionQueue: QueueDefinition<{ shopId: string; assetId: string; generation: number }> = {
+  name: "post-production",
+  payload: z.object({ shopId: shopDomain, assetId: cuid("Asset"), generation: z.number().int().min(0, "must be the order's flow generation (0 or more)") }).strict(),
+  jobOptions: { attempts: 4, backoff: { type: "exponential", delay: 3000, jitter: 0.5 }, ...retained },
+};
+
 /** Re-creates production jobs that Redis lost, from the database (the source of truth). */
 export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
   name: "production-reconcile",
@@ -77,7 +89,7 @@ export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
 
 export const PRODUCTION_RECONCILE_EVERY_MS = 60_000;
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, ...GENERATE_QUEUES] as const;
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

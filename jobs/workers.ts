@@ -5,6 +5,7 @@ import { closeShopLocks } from "./shop-lock";
 import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
+import { processPostProduction } from "./processors/post-production";
 import { processGenerate, processProductionOrder, processProductionReconcile, processProductionRequest } from "./processors/production";
 import { PROVIDER_LIMITS } from "./provider-limits";
 import {
@@ -13,6 +14,7 @@ import {
   catalogSyncQueue,
   generateQueue,
   getQueue,
+  postProductionQueue,
   PRODUCTION_RECONCILE_EVERY_MS,
   productionOrderQueue,
   productionReconcileQueue,
@@ -32,6 +34,8 @@ const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
   [productionOrderQueue as QueueDefinition<never>, processProductionOrder, { concurrency: 4 }],
   [productionRequestQueue as QueueDefinition<never>, processProductionRequest, { concurrency: 4 }],
   [productionReconcileQueue as QueueDefinition<never>, processProductionReconcile, { concurrency: 1 }],
+  // sharp already spreads one image over libuv's threads; two at a time keeps both cores busy without thrashing.
+  [postProductionQueue as QueueDefinition<never>, processPostProduction, { concurrency: 2 }],
   ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 

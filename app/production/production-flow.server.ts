@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { FlowJob } from "bullmq";
-import { generateQueue, getFlowProducer, getQueue, productionOrderQueue, productionRequestQueue, withEnqueueTimeout } from "../../jobs/queues";
+import { generateQueue, getFlowProducer, getQueue, postProductionQueue, productionOrderQueue, productionRequestQueue, withEnqueueTimeout } from "../../jobs/queues";
 import type { ProviderId } from "../providers/provider";
 import { isAssetFinished } from "./production-status";
 
@@ -8,38 +8,62 @@ import { isAssetFinished } from "./production-status";
 export const orderJobId = (orderId: string, generation: number) => `order-${orderId}-g${generation}`;
 export const requestJobId = (requestId: string, generation: number) => `request-${requestId}-g${generation}`;
 export const assetJobId = (assetId: string, generation: number) => `asset-${assetId}-g${generation}`;
+export const postJobId = (assetId: string, generation: number) => `post-${assetId}-g${generation}`;
+
+type FlowAsset = { id: string; status: string; provider: string; source: string; postStatus: string | null };
+
+/** An AI candidate still to generate: its job on the provider's queue. */
+function generateJob(shopId: string, asset: FlowAsset, g: number): FlowJob {
+  const queue = generateQueue(asset.provider as ProviderId);
+  return {
+    name: queue.name,
+    queueName: queue.name,
+    data: queue.payload.parse({ shopId, assetId: asset.id, generation: g }),
+    opts: { ...queue.jobOptions, jobId: assetJobId(asset.id, g), ignoreDependencyOnFailure: true },
+  };
+}
+
+/**
+ * One asset's jobs: post-production (when planned and not done) runs after
+ * its generate job (when the file is not stored yet). Images from the store
+ * have no generate job: post-production fetches them itself.
+ */
+function assetJobs(shopId: string, asset: FlowAsset, g: number): FlowJob[] {
+  const generate = asset.source === "ai" && !isAssetFinished(asset.status) ? [generateJob(shopId, asset, g)] : [];
+  const post = (asset.postStatus === "queued" || asset.postStatus === "processing") && asset.status !== "failed" && asset.status !== "canceled";
+  if (!post) return generate;
+  return [
+    {
+      name: postProductionQueue.name,
+      queueName: postProductionQueue.name,
+      data: postProductionQueue.payload.parse({ shopId, assetId: asset.id, generation: g }),
+      opts: { ...postProductionQueue.jobOptions, jobId: postJobId(asset.id, g), ignoreDependencyOnFailure: true },
+      children: generate,
+    },
+  ];
+}
 
 /**
  * Adds an order's BullMQ flow from the database: the order is the parent,
- * each AI asset request a child, each unfinished candidate a grandchild on
- * its provider's queue. Children ignore a failed dependency so one bad
+ * each AI (or store re-process) asset request a child, each candidate's
+ * post-production a grandchild and its generation, on the provider's queue,
+ * a great-grandchild. Children ignore a failed dependency so one bad
  * candidate never strands its parent; the parents read the outcome from the
  * database. Only ids travel in job data.
  */
 export async function enqueueOrderFlow(db: PrismaClient, orderId: string): Promise<void> {
   const order = await db.productionOrder.findUniqueOrThrow({
     where: { id: orderId },
-    include: { requests: { where: { source: "ai" }, include: { assets: { select: { id: true, status: true, provider: true } } } } },
+    include: { requests: { where: { source: { in: ["ai", "store"] } }, include: { assets: { select: { id: true, status: true, provider: true, source: true, postStatus: true } } } } },
   });
   const g = order.generation;
-  const children: FlowJob[] = order.requests.map((request) => {
-    const open = request.assets.filter((a) => !isAssetFinished(a.status));
-    return {
-      name: productionRequestQueue.name,
-      queueName: productionRequestQueue.name,
-      data: productionRequestQueue.payload.parse({ shopId: order.shopId, requestId: request.id }),
-      opts: { ...productionRequestQueue.jobOptions, jobId: requestJobId(request.id, g), ignoreDependencyOnFailure: true },
-      children: open.map((asset) => {
-        const queue = generateQueue(asset.provider as ProviderId);
-        return {
-          name: queue.name,
-          queueName: queue.name,
-          data: queue.payload.parse({ shopId: order.shopId, assetId: asset.id, generation: g }),
-          opts: { ...queue.jobOptions, jobId: assetJobId(asset.id, g), ignoreDependencyOnFailure: true },
-        };
-      }),
-    };
-  });
+  const children: FlowJob[] = order.requests.map((request) => ({
+    name: productionRequestQueue.name,
+    queueName: productionRequestQueue.name,
+    data: productionRequestQueue.payload.parse({ shopId: order.shopId, requestId: request.id }),
+    opts: { ...productionRequestQueue.jobOptions, jobId: requestJobId(request.id, g), ignoreDependencyOnFailure: true },
+    children: request.assets.flatMap((asset) => assetJobs(order.shopId, asset, g)),
+  }));
   await withEnqueueTimeout(
     productionOrderQueue.name,
     getFlowProducer().add({

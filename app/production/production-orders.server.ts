@@ -7,9 +7,9 @@ import type { RecipeSpec } from "../recipes/recipe-spec";
 import { planCandidates } from "./generation-request";
 import { loadPlans } from "./plans.server";
 import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
-import { isAssetFinished, isOrderActive, rollUpOrder, rollUpRequest } from "./production-status";
+import { candidateStatus, isAssetFinished, isOrderActive, rollUpOrder, rollUpRequest } from "./production-status";
 
-export type OrderSource = "manual" | "bulk" | "auto";
+export type OrderSource = "manual" | "bulk" | "auto" | "reprocess";
 
 export interface SendResult {
   created: { orderId: string; productId: string }[];
@@ -48,6 +48,8 @@ function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec
         model: plan.model,
         operation: plan.operation,
         recipeVersionId,
+        // Images go through post-production after generation; videos are normalised when stored.
+        postStatus: plan.kind === "video" ? null : "queued",
         view: plan.view,
         pose: plan.pose,
         seed: seed ?? null,
@@ -116,6 +118,12 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
     result.created.push({ orderId: order.id, productId: product.id });
   }
 
+  await enqueueCreatedOrders(db, result);
+  return result;
+}
+
+/** Adds the flows of orders just written; an unreachable queue leaves them to the reconciler and says so. */
+export async function enqueueCreatedOrders(db: PrismaClient, result: SendResult): Promise<void> {
   for (const { orderId } of result.created) {
     try {
       const order = await db.productionOrder.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
@@ -125,15 +133,14 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
       result.queueWarning = "The orders are saved, but the job queue is not reachable; they start as soon as it is (the reconciler re-creates their jobs).";
     }
   }
-  return result;
 }
 
 /** Re-reads a request's candidates and records its rolled-up status (run when its candidates are done). */
 export async function settleRequest(db: PrismaClient | Prisma.TransactionClient, requestId: string): Promise<string> {
-  const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true }, orderBy: { candidateIndex: "asc" } } } });
-  if (request.source !== "ai" || request.assets.length === 0) return request.status;
-  const status = rollUpRequest(request.assets.map((a) => a.status));
-  const error = status === "failed" ? (request.assets.find((a) => a.error)?.error ?? "every candidate failed") : null;
+  const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true, postStatus: true, postError: true }, orderBy: { candidateIndex: "asc" } } } });
+  if (request.source === "studio" || request.assets.length === 0) return request.status;
+  const status = rollUpRequest(request.assets.map(candidateStatus));
+  const error = status === "failed" ? (request.assets.find((a) => a.error || a.postError)?.error ?? request.assets.find((a) => a.postError)?.postError ?? "every candidate failed") : null;
   await db.assetRequest.update({ where: { id: requestId }, data: { status, error } });
   if (status === "succeeded") {
     // The product now has this kind of asset: the catalog's "still needs" and gap filters read it.
@@ -192,22 +199,32 @@ export async function cancelOrder(db: PrismaClient, shopId: string, orderId: str
   }
 }
 
-/** Runs an order's failed and canceled candidates again (new provider calls; the old ones stay in the ledger). */
+/**
+ * Runs an order's failed and canceled candidates again (new provider calls;
+ * the old ones stay in the ledger), and post-production again for stored
+ * images it refused (a changed LUT or channel spec may fix them; nothing is
+ * generated twice).
+ */
 export async function retryOrder(db: PrismaClient, shopId: string, orderId: string, actor: string): Promise<{ candidates: number }> {
   const order = await orderOfShop(db, shopId, orderId);
   if (isOrderActive(order.status) || order.status === "paused") throw new ProductionActionError("This order is still in production; wait for it to finish or cancel it first.");
-  const again = order.requests.filter((r) => r.source === "ai").flatMap((r) => r.assets).filter((a) => a.status === "failed" || a.status === "canceled");
-  if (again.length === 0) throw new ProductionActionError("Nothing to retry: every candidate of this order was stored.");
+  const assets = order.requests.filter((r) => r.source !== "studio").flatMap((r) => r.assets);
+  const again = assets.filter((a) => a.status === "failed" || a.status === "canceled");
+  const repost = assets.filter((a) => a.status === "stored" && a.postStatus === "failed");
+  if (again.length + repost.length === 0) throw new ProductionActionError("Nothing to retry: every candidate of this order was stored and post-processed.");
   await db.$transaction(async (tx) => {
-    await tx.asset.updateMany({
-      where: { id: { in: again.map((a) => a.id) } },
-      data: { status: "queued", providerJobId: null, errorCode: null, error: null, attempts: 0, submittedAt: null, finishedAt: null },
-    });
-    await tx.assetRequest.updateMany({ where: { orderId, id: { in: [...new Set(again.map((a) => a.requestId))] } }, data: { status: "queued", error: null } });
-    await recordAuditEvent(tx, { shopId, actor, action: "production.order.retried", subjectType: "ProductionOrder", subjectId: orderId, data: { candidates: again.length } });
+    for (const asset of again) {
+      await tx.asset.update({
+        where: { id: asset.id },
+        data: { status: "queued", providerJobId: null, errorCode: null, error: null, attempts: 0, submittedAt: null, finishedAt: null, ...(asset.kind === "video" ? {} : { postStatus: "queued", postErrorCode: null, postError: null }) },
+      });
+    }
+    await tx.asset.updateMany({ where: { id: { in: repost.map((a) => a.id) } }, data: { postStatus: "queued", postErrorCode: null, postError: null } });
+    await tx.assetRequest.updateMany({ where: { orderId, id: { in: [...new Set([...again, ...repost].map((a) => a.requestId))] } }, data: { status: "queued", error: null } });
+    await recordAuditEvent(tx, { shopId, actor, action: "production.order.retried", subjectType: "ProductionOrder", subjectId: orderId, data: { candidates: again.length, postProduction: repost.length } });
   });
   await requeueOrder(db, orderId);
-  return { candidates: again.length };
+  return { candidates: again.length + repost.length };
 }
 
 /** Lifts a budget pause: paused candidates go back to the queue and their orders' flows are re-created. */

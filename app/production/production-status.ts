@@ -4,7 +4,8 @@
  * agree on what "done" means.
  */
 
-export const ASSET_STATUSES = ["queued", "submitting", "submitted", "downloading", "stored", "failed", "canceled", "paused"] as const;
+/** "processing" is derived (candidateStatus): stored, with post-production still to finish. */
+export const ASSET_STATUSES = ["queued", "submitting", "submitted", "downloading", "processing", "stored", "failed", "canceled", "paused"] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 export const REQUEST_STATUSES = ["queued", "running", "succeeded", "failed", "canceled", "paused", "waiting-studio"] as const;
@@ -12,6 +13,22 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const ORDER_STATUSES = ["queued", "running", "paused", "completed", "partial", "failed", "canceled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Post-production of one asset (issue #5); null = not planned (videos, assets made before it existed). */
+export const POST_STATUSES = ["queued", "processing", "done", "failed", "skipped"] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+/**
+ * A candidate's status counting post-production: a stored image is only
+ * finished once post-production is, and one that post-production refused
+ * (an undecodable file, no subject) counts as failed.
+ */
+export function candidateStatus(asset: { status: string; postStatus: string | null }): string {
+  if (asset.status !== "stored") return asset.status;
+  if (asset.postStatus === "failed") return "failed";
+  if (asset.postStatus === "queued" || asset.postStatus === "processing") return "processing";
+  return "stored";
+}
 
 /** A candidate that no longer needs a worker. */
 export function isAssetFinished(status: string): boolean {
