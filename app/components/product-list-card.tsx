@@ -37,6 +37,11 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
     send.submit({ productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/production/send" });
     clearSelection();
   };
+  const reprocess = useFetcher<SendResponse>();
+  const reprocessSelected = () => {
+    reprocess.submit({ productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/production/reprocess" });
+    clearSelection();
+  };
   // A dismissed result stays hidden until the next send answers.
   const [dismissedSend, setDismissedSend] = useState<SendResponse | undefined>(undefined);
 
@@ -143,7 +148,12 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
     <Card padding="0">
       {send.data && send.data !== dismissedSend ? (
         <Box padding="300">
-          <SendResultBanner result={send.data} onDismiss={() => setDismissedSend(send.data)} />
+          <SendResultBanner result={send.data} onDismiss={() => setDismissedSend(send.data)} what="sent to production" />
+        </Box>
+      ) : null}
+      {reprocess.data && reprocess.data !== dismissedSend ? (
+        <Box padding="300">
+          <SendResultBanner result={reprocess.data} onDismiss={() => setDismissedSend(reprocess.data)} what="re-processing their store images" />
         </Box>
       ) : null}
       {pin.data && !pin.data.ok ? (
@@ -177,7 +187,10 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
           { content: "Pin to tier 2", onAction: () => pinSelected("2") },
           { content: "Pin to tier 3", onAction: () => pinSelected("3") },
         ]}
-        bulkActions={[{ content: "Remove pin (follow the rules)", onAction: () => pinSelected("none") }]}
+        bulkActions={[
+          { content: reprocess.state === "idle" ? "Re-process store images" : "Re-processing…", onAction: reprocessSelected, disabled: reprocess.state !== "idle" },
+          { content: "Remove pin (follow the rules)", onAction: () => pinSelected("none") },
+        ]}
         loading={navigation.state === "loading"}
         headings={[
           { title: "Product" },
@@ -242,10 +255,10 @@ function PlanCell({ plan, produced }: { plan?: PlanSummary; produced: string[] }
 }
 
 /** What "Send to production" did: orders created, products skipped and why, and the way to the Production page. */
-function SendResultBanner({ result, onDismiss }: { result: SendResponse; onDismiss: () => void }) {
+function SendResultBanner({ result, onDismiss, what }: { result: SendResponse; onDismiss: () => void; what: string }) {
   if (!result.ok) {
     return (
-      <Banner tone="critical" title="Nothing was sent to production" onDismiss={onDismiss}>
+      <Banner tone="critical" title={`Nothing was ${what}`} onDismiss={onDismiss}>
         <Text as="p">{result.error}</Text>
       </Banner>
     );
@@ -254,7 +267,7 @@ function SendResultBanner({ result, onDismiss }: { result: SendResponse; onDismi
   return (
     <Banner
       tone={sent === 0 ? "warning" : result.skipped.length || result.queueWarning ? "warning" : "success"}
-      title={`${sent} product${sent === 1 ? "" : "s"} sent to production`}
+      title={`${sent} product${sent === 1 ? "" : "s"} ${what}`}
       action={{ content: "Open Production", url: "/app/production" }}
       onDismiss={onDismiss}
     >

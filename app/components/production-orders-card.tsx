@@ -2,7 +2,7 @@ import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, Collapsible, InlineStack, Pagination, ProgressBar, Tabs, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { DEMO_PROVIDER_LABEL, describeCandidateCounts, productionPageSearch, STATUS_FILTERS, type ProductionActionResult, type StatusFilter } from "../production/production-page";
-import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData } from "../production/production-page.server";
+import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData, ProductionThumbnail } from "../production/production-page.server";
 
 type BadgeTone = "info" | "attention" | "warning" | "success" | "critical" | "new" | undefined;
 
@@ -204,10 +204,42 @@ function AssetRow({ asset }: { asset: ProductionAssetRow }) {
               </span>
             </a>
           ) : (
-            <img key={thumb.url} src={thumb.url} alt={`${asset.label} candidate`} height={96} style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3" }} />
+            <ImageCandidate key={thumb.url} thumb={thumb} label={asset.label} />
           ),
         )}
       </InlineStack>
+    </div>
+  );
+}
+
+const POST_LABEL: Record<string, string> = { queued: "post-production queued", processing: "post-production running", failed: "post-production failed" };
+
+/** One image candidate: its smallest rendition once post-production is done, with every channel file listed. */
+function ImageCandidate({ thumb, label }: { thumb: ProductionThumbnail; label: string }) {
+  const renditions = thumb.renditions ?? [];
+  const state = thumb.postStatus ? POST_LABEL[thumb.postStatus] : undefined;
+  return (
+    <div style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 160 }} data-post-status={thumb.postStatus ?? ""}>
+      <img src={thumb.url} alt={`${label} candidate${renditions.length ? " (post-produced)" : ""}`} height={96} loading="lazy" style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3", objectFit: "contain" }} />
+      {state ? (
+        <Text as="span" variant="bodySm" tone={thumb.postStatus === "failed" ? "critical" : "subdued"}>
+          {state}
+        </Text>
+      ) : null}
+      {renditions.length ? (
+        <details>
+          <summary style={{ cursor: "pointer", fontSize: 12 }}>{`${renditions.length} rendition${renditions.length === 1 ? "" : "s"}`}</summary>
+          <ul style={{ margin: 0, paddingLeft: 16, fontSize: 12 }}>
+            {renditions.map((r) => (
+              <li key={r.channel}>
+                <a href={r.url} target="_blank" rel="noreferrer" title={`${r.channel}: ${r.width}×${r.height}, ${Math.max(1, Math.round(r.bytes / 1024))} KB`}>
+                  {r.fileName}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
     </div>
   );
 }

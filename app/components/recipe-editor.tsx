@@ -1,4 +1,5 @@
 import { useFetcher } from "@remix-run/react";
+import { RecipePostProduction } from "./recipe-post-production";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, Divider, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ASSET_LABELS } from "../production/production-plan";
@@ -25,6 +26,8 @@ interface Props {
   sample: PromptProduct | null;
   providers: RecipeProviderOption[];
   modelReferences: ModelReferenceOption[];
+  removalProviders: readonly string[];
+  channels: { id: string; label: string; enabled: boolean }[];
 }
 
 const words = (value: string) => value.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -101,7 +104,7 @@ function providerSelectOptions(providers: RecipeProviderOption[], want: "image" 
   return list;
 }
 
-export function RecipeEditor({ category, currentVersion, spec, sample, providers, modelReferences }: Props) {
+export function RecipeEditor({ category, currentVersion, spec, sample, providers, modelReferences, removalProviders, channels }: Props) {
   const [draft, setDraft] = useState<RecipeSpec>(spec);
   const [extraText, setExtraText] = useState(() => JSON.stringify(spec.extra, null, 2));
   const [note, setNote] = useState("");
@@ -347,9 +350,12 @@ export function RecipeEditor({ category, currentVersion, spec, sample, providers
         </BlockStack>
         <Divider />
 
+        <RecipePostProduction value={draft.postProduction} onChange={(value) => set("postProduction", value)} errors={errors} removalProviders={removalProviders} channels={channels} />
+        <Divider />
+
         <BlockStack gap="300">
           <Text as="h3" variant="headingMd">
-            Output after post-production
+            Provider output
           </Text>
           <FormLayout>
             <FormLayout.Group condensed>

@@ -6,7 +6,7 @@ import { RecipeEditor } from "./recipe-editor";
 import { RecipeHistoryCard } from "./recipe-history-card";
 
 /** The Brand recipes page: category mapping on top, then the selected category's recipe and its history. */
-export function RecipePage({ recipes, selectedKey, samples, providers, modelReferences }: RecipesPageData) {
+export function RecipePage({ recipes, selectedKey, samples, providers, modelReferences, removalProviders, channels }: RecipesPageData) {
   const [, setSearchParams] = useSearchParams();
   const selected = recipes.find((r) => r.category.key === selectedKey) ?? recipes[0];
   return (
@@ -34,6 +34,8 @@ export function RecipePage({ recipes, selectedKey, samples, providers, modelRefe
                 sample={samples[selected.category.key] ?? null}
                 providers={providers}
                 modelReferences={modelReferences}
+                removalProviders={removalProviders}
+                channels={channels}
               />
             </Layout.Section>
             <Layout.Section variant="oneThird">

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { reprocessStoreImages } from "../imaging/reprocess.server";
 import prisma from "../db.server";
 import { providerForShop } from "../providers/registry.server";
 import { monthSpendMicros, startOfUtcMonth } from "../settings/spend.server";
@@ -24,7 +25,7 @@ import {
   type ProductionActionResult,
   type ProductionPageQuery,
 } from "./production-page";
-import { progressOf, type Progress } from "./production-status";
+import { candidateStatus, progressOf, type Progress } from "./production-status";
 
 const THUMBNAILS_PER_ASSET = 4;
 const URL_LIFETIME_SECONDS = 3600;
@@ -37,6 +38,10 @@ export interface ProductionThumbnail {
   videoUrl?: string;
   durationSeconds?: number | null;
   demo: boolean;
+  /** Post-production state of an image (null for video and older assets). */
+  postStatus?: string | null;
+  /** The channel renditions post-production made, smallest first. */
+  renditions?: { channel: string; fileName: string; url: string; width: number; height: number; bytes: number }[];
 }
 
 export interface ProductionAssetRow {
@@ -133,7 +138,22 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
         include: {
           assets: {
             orderBy: { candidateIndex: "asc" },
-            select: { status: true, kind: true, provider: true, errorCode: true, error: true, storageKey: true, posterKey: true, width: true, height: true, durationSeconds: true },
+            select: {
+              status: true,
+              kind: true,
+              provider: true,
+              errorCode: true,
+              error: true,
+              storageKey: true,
+              posterKey: true,
+              width: true,
+              height: true,
+              durationSeconds: true,
+              postStatus: true,
+              postErrorCode: true,
+              postError: true,
+              renditions: { select: { channel: true, fileName: true, storageKey: true, width: true, height: true, bytes: true }, orderBy: { bytes: "asc" } },
+            },
           },
         },
       },
@@ -172,10 +192,20 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
       const images = stored.filter((a) => a.kind === "image").slice(0, THUMBNAILS_PER_ASSET);
       const videos = stored.filter((a) => a.kind === "video" && a.posterKey).slice(0, THUMBNAILS_PER_ASSET);
       const thumbnails: ProductionThumbnail[] = [
-        ...images.map((a) => ({ url: signed(a.storageKey!, clock), width: a.width, height: a.height, demo: a.provider === DEMO_PROVIDER })),
+        ...images.map((a) => {
+          // Once post-production is done the smallest rendition is the thumbnail; until then the original.
+          const renditions = a.renditions.map((r) => ({ channel: r.channel, fileName: r.fileName, url: signed(r.storageKey, clock), width: r.width, height: r.height, bytes: r.bytes }));
+          const thumb = renditions[0];
+          return { url: thumb?.url ?? signed(a.storageKey!, clock), width: thumb?.width ?? a.width, height: thumb?.height ?? a.height, demo: a.provider === DEMO_PROVIDER, postStatus: a.postStatus, renditions };
+        }),
         ...videos.map((a) => ({ url: signed(a.posterKey!, clock), width: a.width, height: a.height, videoUrl: signed(a.storageKey!, clock), durationSeconds: a.durationSeconds, demo: a.provider === DEMO_PROVIDER })),
       ];
-      const candidateErrors = [...new Set(request.assets.filter((a) => a.status === "failed").map((a) => describeCandidateError(a.errorCode, a.error)).filter((e): e is string => e !== null))];
+      const candidateErrors = [
+        ...new Set([
+          ...request.assets.filter((a) => a.status === "failed").map((a) => describeCandidateError(a.errorCode, a.error)),
+          ...request.assets.filter((a) => a.postStatus === "failed").map((a) => (a.postError ? `Post-production: ${a.postError}` : null)),
+        ].filter((e): e is string => e !== null)),
+      ];
       return {
         id: request.id,
         asset: request.asset,
@@ -184,7 +214,7 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
         status: request.status,
         error: request.error,
         candidateErrors,
-        counts: countCandidates(request.assets.map((a) => a.status)),
+        counts: countCandidates(request.assets.map(candidateStatus)),
         candidates: request.assets.length,
         demo: request.assets.some((a) => a.provider === DEMO_PROVIDER),
         providers: [...new Set(request.assets.map((a) => a.provider))],
@@ -202,7 +232,7 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
       createdAt: order.createdAt.toISOString(),
       finishedAt: order.finishedAt?.toISOString() ?? null,
       error: order.error,
-      progress: progressOf(candidates.map((a) => a.status)),
+      progress: progressOf(candidates.map(candidateStatus)),
       cost: formatUsd(cost.costMicros),
       wasted: formatUsd(cost.wastedMicros),
       ...cost,
@@ -257,6 +287,10 @@ export async function runProductionAction(shopId: string, action: ProductionActi
 
 
 /** "Send to production" from the catalog's selection: one product is a manual order, more are a bulk send. */
+export function reprocessSelection(shopId: string, productIds: string[], options: { actor: string; demo: boolean }, db: PrismaClient = prisma): Promise<SendResult> {
+  return reprocessStoreImages(db, shopId, productIds, options);
+}
+
 export function sendSelectionToProduction(shopId: string, productIds: string[], options: { actor: string; demo: boolean }, db: PrismaClient = prisma): Promise<SendResult> {
   return sendToProduction(db, shopId, productIds, { actor: options.actor, source: productIds.length > 1 ? "bulk" : "manual", demo: options.demo });
 }

@@ -108,6 +108,7 @@ export function describeCandidateCounts(counts: CandidateCounts): string {
 }
 
 export function assetLabel(asset: string): string {
+  if (asset === "store-image") return "Store images (re-processed)";
   return (ASSET_KINDS as readonly string[]).includes(asset) ? ASSET_LABELS[asset as AssetKind] : asset;
 }
 

@@ -1,4 +1,6 @@
 import { env } from "../config/env";
+import { REMOVAL_PROVIDER_IDS } from "../imaging/background-removal/background-remover";
+import { loadPostProductionSettings } from "../imaging/post-production-settings.server";
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { demoProviderAllowed } from "../providers/registry.server";
 import { z } from "zod";
@@ -41,6 +43,7 @@ export async function loadRecipesPage(shopId: string, demo: boolean, searchParam
     ),
     listModelReferences(prisma, shopId),
   ]);
+  const postProduction = await loadPostProductionSettings(prisma, shopId);
   const wanted = searchParams.get("category");
   const selectedKey = recipes.some((r) => r.category.key === wanted) ? (wanted as string) : (recipes[0]?.category.key ?? null);
   return {
@@ -49,6 +52,8 @@ export async function loadRecipesPage(shopId: string, demo: boolean, searchParam
     samples,
     providers: providerOptions(demo && demoProviderAllowed(env())),
     modelReferences: references.map((r) => ({ id: r.id, name: r.name, width: r.width, height: r.height, url: signedAssetUrl(r.storageKey, { expiresInSeconds: 3600 }) })),
+    removalProviders: [...REMOVAL_PROVIDER_IDS],
+    channels: postProduction.channels.map((c) => ({ id: c.id, label: c.label, enabled: c.enabled })),
   };
 }
 
