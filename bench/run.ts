@@ -19,6 +19,7 @@ const benches: [string, () => Promise<void>][] = [
   ["catalog", async () => (await import("./catalog.bench")).benchCatalog()],
   ["bulk-sync", async () => (await import("./bulk-sync.bench")).benchBulkSync(template)],
   ["production", async () => (await import("./production.bench")).benchProduction(template)],
+  ["post-production", async () => (await import("./post-production.bench")).benchPostProduction()],
 ];
 const wanted = process.argv.slice(2);
 try {

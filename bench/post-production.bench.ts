@@ -1,0 +1,168 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import sharp from "sharp";
+import type { ChannelSpec } from "../app/imaging/channel-spec";
+import { cubeLutToHald, type CubeLut } from "../app/imaging/cube-lut";
+import { postProcessImage, type PostProcessConfig } from "../app/imaging/post-process";
+import { DEFAULT_POST_PRODUCTION_RECIPE } from "../app/imaging/post-production-recipe";
+import { rawInput } from "../app/imaging/raw-image";
+
+const run = promisify(execFile);
+
+/**
+ * Post-production speed (issue #5): one 3000×4000 JPEG master → 8 channel
+ * renditions, against ImageMagick's `convert` doing the same operations
+ * (decode, brand LUT, resize onto each canvas, sharpen, encode) in the same
+ * run, one master at a time each. Then the full pipeline (keying, white
+ * balance, LUT, shadow, renditions) and its memory over many masters.
+ */
+
+const MASTER = { width: 3000, height: 4000 };
+const ROUNDS = Number(process.env.BENCH_POST_ROUNDS ?? 8);
+const LEAK_IMAGES = Number(process.env.BENCH_POST_IMAGES ?? 500);
+
+/** Eight renditions in formats both sharp and Debian's ImageMagick 6 write (JPEG and WebP). */
+export const BENCH_CHANNELS: ChannelSpec[] = [
+  { id: "pdp-square", label: "PDP 1:1", width: 2048, height: 2048, format: "jpeg", quality: 85, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+  { id: "pdp-portrait", label: "PDP 4:5", width: 1600, height: 2000, format: "jpeg", quality: 85, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+  { id: "story", label: "Story 9:16", width: 1080, height: 1920, format: "jpeg", quality: 82, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+  { id: "zoom", label: "Zoom", width: 2048, height: 2048, format: "jpeg", quality: 88, background: "#ffffff", fit: "zoom", sharpen: false, enabled: true },
+  { id: "marketplace", label: "Marketplace", width: 2000, height: 2000, format: "jpeg", quality: 85, background: "#ffffff", fit: "frame", minSubjectFill: 0.85, sharpen: true, enabled: true },
+  { id: "pdp-webp", label: "PDP WebP", width: 1600, height: 2000, format: "webp", quality: 80, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+  { id: "grid", label: "Collection grid", width: 800, height: 1000, format: "webp", quality: 78, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+  { id: "thumbnail", label: "Thumbnail", width: 400, height: 500, format: "webp", quality: 75, background: "#ffffff", fit: "frame", sharpen: true, enabled: true },
+];
+
+/** A warm brand look as a 33³ LUT (smooth, non-linear). */
+export function warmLut(size = 33): CubeLut {
+  const table = new Float32Array(size * size * size * 3);
+  let i = 0;
+  for (let b = 0; b < size; b++)
+    for (let g = 0; g < size; g++)
+      for (let r = 0; r < size; r++) {
+        const [rr, gg, bb] = [r / (size - 1), g / (size - 1), b / (size - 1)];
+        table[i++] = Math.min(1, Math.pow(rr, 0.92) * 1.03);
+        table[i++] = Math.pow(gg, 0.97);
+        table[i++] = Math.pow(bb, 1.06) * 0.96;
+      }
+  return { size, domainMin: [0, 0, 0], domainMax: [1, 1, 1], table };
+}
+
+/** A studio shot: a garment on a light seamless backdrop with light fall-off and sensor noise. */
+export async function studioMaster(seed = 1): Promise<Buffer> {
+  const { width, height } = MASTER;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><radialGradient id="bg" cx="50%" cy="40%" r="75%"><stop offset="0" stop-color="#f6f6f4"/><stop offset="1" stop-color="#dcdcd8"/></radialGradient>
+    <linearGradient id="cloth" x1="0" x2="1"><stop offset="0" stop-color="#7a2f3b"/><stop offset="0.5" stop-color="#9b3f4d"/><stop offset="1" stop-color="#6e2934"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#bg)"/>
+    <path d="M1050 520 L1300 430 Q1500 560 1700 430 L1950 520 L2350 900 L2150 1150 L1980 1000 L2050 3500 L950 3500 L1020 1000 L850 1150 L650 900 Z" fill="url(#cloth)"/>
+    <path d="M1300 430 Q1500 600 1700 430" fill="none" stroke="#5a1f28" stroke-width="24"/>
+  </svg>`;
+  const base = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+  let state = seed * 2654435761;
+  for (let p = 0; p < base.length; p += 7) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    base[p] = Math.max(0, Math.min(255, base[p]! + ((state >>> 16) % 7) - 3));
+  }
+  return sharp(base, rawInput({ data: base, width, height, channels: 3 })).jpeg({ quality: 92 }).toBuffer();
+}
+
+function imagemagickArgs(master: string, hald: string, outDir: string, n: number): string[] {
+  const args = [master, "-hald-clut", hald, "-write", "mpr:m", "+delete"];
+  for (const spec of BENCH_CHANNELS) {
+    const out = path.join(outDir, `${n}-${spec.id}.${spec.format === "jpeg" ? "jpg" : spec.format}`);
+    const ops =
+      spec.fit === "zoom"
+        ? ["-gravity", "center", "-crop", `${spec.width}x${spec.height}+0-400`, "+repage"]
+        : ["-resize", `${Math.round(spec.width * 0.84)}x${Math.round(spec.height * (spec.minSubjectFill ?? 0.89))}`, "-background", "white", "-gravity", "south", "-extent", `${spec.width}x${spec.height}`];
+    args.push("(", "mpr:m", ...ops, ...(spec.sharpen ? ["-unsharp", "0x0.75+0.6+0.008"] : []), "-strip", "-quality", String(spec.quality), "-write", out, "+delete", ")");
+  }
+  args.push("null:");
+  return args;
+}
+
+async function imagemagickAvailable(): Promise<boolean> {
+  try {
+    const { stdout } = await run("convert", ["-version"]);
+    return stdout.includes("ImageMagick");
+  } catch {
+    return false;
+  }
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 1048576)} MB`;
+}
+
+export async function benchPostProduction(): Promise<void> {
+  console.log(`\nPost-production: one ${MASTER.width}×${MASTER.height} JPEG master → ${BENCH_CHANNELS.length} renditions (sharp concurrency ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? "default 4"})`);
+  const dir = await mkdtemp(path.join(tmpdir(), "shotlane-post-bench-"));
+  try {
+    const master = await studioMaster();
+    const masterPath = path.join(dir, "master.jpg");
+    await writeFile(masterPath, master);
+    const lut = warmLut();
+    const hald = cubeLutToHald(lut, 8);
+    const haldPath = path.join(dir, "hald.png");
+    await sharp(hald.data, rawInput(hald)).png().toFile(haldPath);
+
+    const same: PostProcessConfig = {
+      recipe: { ...DEFAULT_POST_PRODUCTION_RECIPE, cleanup: "none", whiteBalance: false, brandLut: true, shadow: { kind: "none", opacity: 0, softness: 0 } },
+      channels: BENCH_CHANNELS,
+      lut: { lut, sha256: "bench", name: "warm" },
+      lutInterpolation: "tetrahedral",
+    };
+    const full: PostProcessConfig = { ...same, recipe: { ...DEFAULT_POST_PRODUCTION_RECIPE, cleanup: "backdrop-key", whiteBalance: true, brandLut: true } };
+
+    const im = await imagemagickAvailable();
+    if (!im) console.log("  ImageMagick is not installed (apt-get install -y imagemagick): the ratio is skipped");
+    const sharpTimes: number[] = [];
+    const imTimes: number[] = [];
+    const fullTimes: number[] = [];
+    await postProcessImage(master, "image/jpeg", same); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      let start = performance.now();
+      await postProcessImage(master, "image/jpeg", same);
+      sharpTimes.push(performance.now() - start);
+      if (im) {
+        start = performance.now();
+        await run("convert", imagemagickArgs(masterPath, haldPath, dir, round), { maxBuffer: 1 << 20 });
+        imTimes.push(performance.now() - start);
+      }
+      start = performance.now();
+      await postProcessImage(master, "image/jpeg", full);
+      fullTimes.push(performance.now() - start);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const perSecond = (ms: number) => (1000 / ms).toFixed(2);
+    const s = median(sharpTimes);
+    console.log(`  Shotlane (sharp): decode + LUT + 8 renditions      median ${s.toFixed(0).padStart(6)} ms = ${perSecond(s)} masters/s`);
+    if (im) {
+      const m = median(imTimes);
+      console.log(`  ImageMagick convert: the same operations           median ${m.toFixed(0).padStart(6)} ms = ${perSecond(m)} masters/s`);
+      console.log(`  ratio ImageMagick/Shotlane: ${(m / s).toFixed(1)}× (target ≥ 3×)`);
+    }
+    const f = median(fullTimes);
+    console.log(`  Shotlane full pipeline (key, balance, LUT, shadow, 8 renditions) median ${f.toFixed(0)} ms = ${perSecond(f)} masters/s (target ≥ 2)`);
+
+    // Memory over many masters: RSS sampled as it goes; bounded means flat after warm-up.
+    const second = await studioMaster(2);
+    const samples: string[] = [];
+    const startRss = process.memoryUsage().rss;
+    let peak = startRss;
+    const leakStart = performance.now();
+    for (let n = 1; n <= LEAK_IMAGES; n++) {
+      await postProcessImage(n % 2 ? master : second, "image/jpeg", full);
+      const rss = process.memoryUsage().rss;
+      peak = Math.max(peak, rss);
+      if (n % Math.max(1, Math.floor(LEAK_IMAGES / 5)) === 0) samples.push(`${n}: ${mb(rss)}`);
+    }
+    const seconds = (performance.now() - leakStart) / 1000;
+    console.log(`  ${LEAK_IMAGES} masters through the full pipeline in ${seconds.toFixed(0)} s; RSS start ${mb(startRss)}, peak ${mb(peak)}; by image ${samples.join(", ")}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
