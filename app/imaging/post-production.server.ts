@@ -34,7 +34,7 @@ export interface PostProductionDeps {
   signedUrl?(key: string): string;
 }
 
-export type PostOutcome = { outcome: "done" } | { outcome: "failed"; code: string; message: string; permanent: boolean } | { outcome: "skipped" | "superseded" | "already-done" };
+export type PostOutcome = { outcome: "done" } | { outcome: "failed"; code: string; message: string; permanent: boolean } | { outcome: "skipped" | "superseded" | "already-done" | "waiting" };
 
 const MAX_STORE_IMAGE_BYTES = 50 * 1024 * 1024;
 
@@ -64,9 +64,9 @@ function recipeOf(asset: AssetForPost): PostProductionRecipe {
   return parsed.success ? parsed.data.postProduction : DEFAULT_POST_PRODUCTION_RECIPE;
 }
 
-async function fail(db: PrismaClient, asset: { id: string; status: string }, code: string, message: string, permanent: boolean): Promise<PostOutcome> {
+async function fail(db: PrismaClient, asset: { id: string; status: string; source: string }, code: string, message: string, permanent: boolean): Promise<PostOutcome> {
   // A store image that never arrived (gone, not an image) has no stored original: the asset itself failed.
-  const unfetched = asset.status !== "stored" ? { status: "failed", errorCode: code, error: message, finishedAt: new Date() } : {};
+  const unfetched = asset.source === "store" && asset.status !== "stored" ? { status: "failed", errorCode: code, error: message, finishedAt: new Date() } : {};
   await db.asset.update({ where: { id: asset.id }, data: { postStatus: "failed", postErrorCode: code, postError: message, ...unfetched } });
   return { outcome: "failed", code, message, permanent };
 }
@@ -192,6 +192,9 @@ export async function postProcessAsset(deps: PostProductionDeps, assetId: string
     await db.asset.update({ where: { id: asset.id }, data: { postStatus: "skipped" } });
     return { outcome: "skipped" };
   }
+  // The generate job stepped aside without a file (budget pause, a newer flow): post-production waits
+  // for the flow that resumes it, and changes nothing here.
+  if (asset.source === "ai" && asset.status !== "stored") return { outcome: "waiting" };
   await db.asset.update({ where: { id: asset.id }, data: { postStatus: "processing" } });
 
   try {
