@@ -79,10 +79,16 @@ export async function renderRenditions(source: RenditionSource, specs: ChannelSp
   const xmp = options.metadata?.aiDisclosure?.trim() ? aiDisclosureXmp(options.metadata.aiDisclosure.trim()) : null;
   const icc = await srgbProfile();
   const master = sharp(source.image.data, rawInput(source.image));
+  const mappings = enabled.map((spec) => (spec.fit === "zoom" ? zoomMapping(source, spec) : frameMapping(source, spec, options.framing)));
+  const reduced = await reducedMaster(source.image, mappings);
   return Promise.all(
-    enabled.map(async (spec) => {
-      const mapping = spec.fit === "zoom" ? zoomMapping(source, spec) : frameMapping(source, spec, options.framing);
-      let pipeline = drawOnCanvas(master.clone(), source.image, mapping, spec);
+    enabled.map(async (spec, index) => {
+      const mapping = mappings[index]!;
+      // Channels that shrink the master a lot start from the one reduced copy (same canvas mapping in its coordinates).
+      const fromReduced = reduced && mapping.scale <= reduced.scale;
+      let pipeline = fromReduced
+        ? drawOnCanvas(reduced.sharp.clone(), reduced.image, { ...mapping, scale: mapping.scale / reduced.scale }, spec)
+        : drawOnCanvas(master.clone(), source.image, mapping, spec);
       // The pixels already are sRGB; sharp's withIccProfile would still run
       // them through lcms (about 40 ms per 2048² output), so JPEG and PNG get
       // the profile's bytes inserted instead.
@@ -97,6 +103,25 @@ export async function renderRenditions(source: RenditionSource, specs: ChannelSp
       return { channel: spec.id, bytes, contentType: CONTENT_TYPES[spec.format], format: spec.format, width: spec.width, height: spec.height };
     }),
   );
+}
+
+/**
+ * A pyramid of one level: when several channels shrink a large master (to
+ * under 70 %), each of them resizing the whole master costs most of the time. One lanczos3 reduction to just above the largest of those
+ * channels' scales is made once and they resize from it; the zoom, which needs
+ * native pixels, still reads the master.
+ */
+async function reducedMaster(image: RawImage, mappings: CanvasMapping[]): Promise<{ scale: number; image: RawImage; sharp: Sharp } | null> {
+  const small = mappings.map((m) => m.scale).filter((scale) => scale < 0.7);
+  if (small.length < 2) return null;
+  // 10 % above the largest of them, so each still downscales (and sharpens) from the reduced copy.
+  const scale = Math.min(0.77, Math.max(...small) * 1.1);
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const { data, info } = await sharp(image.data, rawInput(image)).resize({ width, height, fit: "fill", kernel: "lanczos3" }).raw().toBuffer({ resolveWithObject: true });
+  const reduced: RawImage = { data, width: info.width, height: info.height, channels: image.channels };
+  // The exact ratio of the rounded size, so canvas positions stay where the full master would put them.
+  return { scale: info.width / image.width, image: reduced, sharp: sharp(data, rawInput(reduced)) };
 }
 
 function checkSource({ image, subjectBox: box }: RenditionSource): void {
