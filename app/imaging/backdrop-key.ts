@@ -57,7 +57,7 @@ interface BackdropFit {
 
 const TERMS = 6;
 /** Border samples kept for the fit; more adds time, not accuracy. */
-const MAX_SAMPLES = 12_000;
+const MAX_SAMPLES = 6_000;
 /** Above these the border is not a studio backdrop (see `uniform`). */
 const UNIFORM_MAX_SPREAD = 12;
 const UNIFORM_MIN_INLIERS = 0.7;
@@ -66,6 +66,8 @@ const UNIFORM_MAX_RANGE = 60;
 const BAND_DEPTH = 4;
 /** Keyed pixels this close to the subject are not reported as pure backdrop. */
 const MARGIN_DEPTH = 3;
+/** Islands (see clearIslands) within this many tolerances of the backdrop are cleared, as are small ones (1 % of the shorter side, squared). */
+const FAINT_ISLAND = 3;
 /** Contrast (levels) above which band pixels pass on only the subject colour they were given. */
 const OWN_COLOUR_CONTRAST = 60;
 /** Cell size (px) of the local corrections to the backdrop model along the edge. */
@@ -282,12 +284,18 @@ const PASSABLE = 1;
 const KEYED = 2;
 const SUBJECT_KNOWN = 3;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Marks every pixel whose distance from the backdrop model is under the
- * tolerance with 1 (else 0), one pass with the surface evaluated incrementally.
+ * tolerance PASSABLE (else 0) and copies it into the RGBA output, opaque (or
+ * with its own alpha); the flood fill then clears the alpha of what it keys.
+ * The hot loop: one pass, the surface evaluated once per run of pixels.
  */
-function markBackdropColoured(image: RawImage, model: BackdropModel, colour: [number, number, number], tolerance: number, state: Uint8Array): void {
+function markBackdropColoured(image: RawImage, model: BackdropModel, colour: [number, number, number], tolerance: number, state: Uint8Array, out: Buffer): void {
   const { width, height, channels, data } = image;
+  // Word writes where the platform allows (RGB in, little-endian, aligned output).
+  const words = LITTLE_ENDIAN && channels === 3 && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, width * height) : null;
   const k = model.coefficients;
   const su = width > 1 ? 2 / (width - 1) : 0;
   const sv = height > 1 ? 2 / (height - 1) : 0;
@@ -308,11 +316,27 @@ function markBackdropColoured(image: RawImage, model: BackdropModel, colour: [nu
       const br = r0 + u * (r1 + u * r2);
       const bg = g0 + u * (g1 + u * g2);
       const bb = b0 + u * (b1 + u * b2);
-      for (let x = x0, i = y * width + x0, p = i * channels; x < x1; x++, i++, p += channels) {
-        const dr = data[p] - br;
-        const dg = data[p + 1] - bg;
-        const db = data[p + 2] - bb;
+      if (words) {
+        for (let i = y * width + x0, p = i * 3, end = y * width + x1; i < end; i++, p += 3) {
+          const red = data[p], green = data[p + 1], blue = data[p + 2];
+          const dr = red - br;
+          const dg = green - bg;
+          const db = blue - bb;
+          state[i] = wr * dr * dr + 4 * dg * dg + wb * db * db < limit ? PASSABLE : 0;
+          words[i] = red | (green << 8) | (blue << 16) | 0xff000000;
+        }
+        continue;
+      }
+      for (let i = y * width + x0, p = i * channels, end = y * width + x1; i < end; i++, p += channels) {
+        const red = data[p], green = data[p + 1], blue = data[p + 2];
+        const dr = red - br;
+        const dg = green - bg;
+        const db = blue - bb;
         state[i] = wr * dr * dr + 4 * dg * dg + wb * db * db < limit ? PASSABLE : 0;
+        out[i * 4] = red;
+        out[i * 4 + 1] = green;
+        out[i * 4 + 2] = blue;
+        out[i * 4 + 3] = channels === 4 ? data[p + 3] : 255;
       }
     }
   }
@@ -334,10 +358,11 @@ class IndexList {
 
 /**
  * Span flood fill from the border through backdrop-coloured pixels
- * (4-connected); marks them KEYED and returns how many. The subject pixels it
- * meets (4-neighbours of keyed ones) get depth 1 and go into `edge`.
+ * (4-connected); marks them KEYED (transparent in `out`, 1 in `keyedMask`)
+ * and returns how many. The subject pixels it meets (4-neighbours of keyed
+ * ones) get depth 1 and go into `edge`.
  */
-function floodFromBorder(state: Uint8Array, width: number, height: number, depthMap: Int8Array, edge: IndexList): number {
+function floodFromBorder(state: Uint8Array, width: number, height: number, depthMap: Int8Array, edge: IndexList, out: Buffer, keyedMask: Uint8Array): number {
   let stack = new Int32Array(4096);
   let top = 0;
   const push = (index: number) => {
@@ -368,6 +393,8 @@ function floodFromBorder(state: Uint8Array, width: number, height: number, depth
     let right = seed;
     while (right < rowEnd && state[right + 1] === PASSABLE) right++;
     state.fill(KEYED, left, right + 1);
+    keyedMask.fill(1, left, right + 1);
+    for (let j = left; j <= right; j++) out[j * 4 + 3] = 0;
     keyed += right - left + 1;
     if (left > rowStart && state[left - 1] === 0 && depthMap[left - 1] === 0) {
       depthMap[left - 1] = 1;
@@ -419,53 +446,29 @@ function growRing(from: IndexList, width: number, height: number, depthMap: Int8
   return next;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** RGB(A) → RGBA with keyed pixels transparent; word writes where the platform allows (the hot loop). */
-function copyKeyed(data: Buffer, channels: number, state: Uint8Array, out: Buffer, backdropMask: Uint8Array): void {
-  const pixels = state.length;
-  if (LITTLE_ENDIAN && channels === 3 && out.byteOffset % 4 === 0) {
-    const words = new Uint32Array(out.buffer, out.byteOffset, pixels);
-    for (let i = 0, p = 0; i < pixels; i++, p += 3) {
-      const rgb = data[p] | (data[p + 1] << 8) | (data[p + 2] << 16);
-      if (state[i] === KEYED) {
-        words[i] = rgb;
-        backdropMask[i] = 1;
-      } else {
-        words[i] = rgb | 0xff000000;
-      }
-    }
-    return;
-  }
-  for (let i = 0, p = 0, q = 0; i < pixels; i++, p += channels, q += 4) {
-    out[q] = data[p];
-    out[q + 1] = data[p + 1];
-    out[q + 2] = data[p + 2];
-    if (state[i] === KEYED) {
-      out[q + 3] = 0;
-      backdropMask[i] = 1;
-    } else {
-      out[q + 3] = channels === 4 ? data[p + 3] : 255;
-    }
-  }
-}
-
-/** Per band pixel (ring by ring) solved alpha and colour. */
+/** Per band pixel (ring by ring, slot = ring offset + index) its pixel, ring, and solved alpha and colour. */
 class BandSolution {
+  readonly pixel: Int32Array;
+  readonly depth: Uint8Array;
   readonly alpha: Float32Array;
   readonly colour: Float32Array;
   private readonly offsets: number[] = [0];
   constructor(rings: IndexList[]) {
     for (const ring of rings) this.offsets.push(this.offsets[this.offsets.length - 1] + ring.length);
     const total = this.offsets[rings.length];
+    this.pixel = new Int32Array(total);
+    this.depth = new Uint8Array(total);
+    rings.forEach((ring, r) => {
+      this.pixel.set(ring.items.subarray(0, ring.length), this.offsets[r]);
+      this.depth.fill(r + 1, this.offsets[r], this.offsets[r + 1]);
+    });
     this.alpha = new Float32Array(total);
     this.colour = new Float32Array(total * 3);
   }
   slot(depth: number, n: number): number {
     return this.offsets[depth - 1] + n;
   }
-  set(depth: number, n: number, alpha: number, r: number, g: number, b: number): void {
-    const slot = this.offsets[depth - 1] + n;
+  set(slot: number, alpha: number, r: number, g: number, b: number): void {
     this.alpha[slot] = alpha;
     this.colour[slot * 3] = r;
     this.colour[slot * 3 + 1] = g;
@@ -499,6 +502,67 @@ function featherBand(out: Buffer, rings: IndexList[], width: number, height: num
   rings.forEach((ring, r) => {
     for (let n = 0; n < ring.length; n++) out[ring.items[n] * 4 + 3] = feathered[r][n];
   });
+}
+
+/**
+ * Islands are groups of unkeyed pixels (8-connected) with no core: every pixel
+ * is in the edge band, none is joined to the subject. Sensor noise, dust and
+ * JPEG ringing beside a high-contrast edge make them. They are made
+ * transparent when small (at most `smallArea` pixels; ringing can be well off
+ * the backdrop colour) or faint (no pixel further than `faint` from the
+ * backdrop). A thin feature of the subject is joined to it, so it is not an island.
+ */
+function clearIslands(
+  image: RawImage,
+  out: Buffer,
+  rings: IndexList[],
+  state: Uint8Array,
+  depthMap: Int8Array,
+  localBackdrop: (x: number, y: number, out: Float64Array) => void,
+  faint: number,
+  smallArea: number,
+): void {
+  const { width, height, channels, data } = image;
+  const visited = new Uint8Array(width * height);
+  const queue = new IndexList();
+  const backdrop = new Float64Array(3);
+  const limit = faint * faint;
+  for (const ring of rings) {
+    for (let n = 0; n < ring.length; n++) {
+      const start = ring.items[n];
+      if (visited[start]) continue;
+      visited[start] = 1;
+      queue.length = 0;
+      queue.push(start);
+      let joined = false;
+      let strong = false;
+      for (let head = 0; head < queue.length && !joined; head++) {
+        const i = queue.items[head];
+        const x = i % width;
+        const y = (i - x) / width;
+        if (!strong) {
+          localBackdrop(x, y, backdrop);
+          const p = i * channels;
+          strong = distanceSquared(data[p] - backdrop[0], data[p + 1] - backdrop[1], data[p + 2] - backdrop[2], (data[p] + backdrop[0]) / 2) >= limit;
+        }
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1) && !joined; yy++) {
+          for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+            const j = yy * width + xx;
+            if (state[j] === KEYED || visited[j]) continue;
+            if (depthMap[j] <= 0) {
+              joined = true;
+              break;
+            }
+            visited[j] = 1;
+            queue.push(j);
+          }
+        }
+      }
+      // A group cut short by meeting the core was joined; its unvisited rest is reached from the core side.
+      if (joined || (strong && queue.length > smallArea)) continue;
+      for (let m = 0; m < queue.length; m++) out[queue.items[m] * 4 + 3] = 0;
+    }
+  }
 }
 
 function clamp255(value: number): number {
@@ -572,18 +636,16 @@ export function keyBackdrop(image: RawImage, options: KeyOptions = {}): KeyResul
   const softness = Math.max(1, options.softness ?? tolerance);
   const feather = Math.max(0, options.feather ?? 0);
 
-  // Depth rings (4-connected steps from the keyed region): 1..BAND_DEPTH into the subject, −1..−MARGIN_DEPTH into the backdrop.
+  // Keyed pixels transparent, the rest keep their alpha (opaque for RGB); the edge band is solved below.
   const state = new Uint8Array(pixels);
   const depthMap = new Int8Array(pixels);
   const edge = new IndexList();
-  markBackdropColoured(image, fit.model, fit.estimate.colour, tolerance, state);
-  const keyed = floodFromBorder(state, width, height, depthMap, edge);
-
-  // Keyed pixels transparent, the rest keep their alpha (opaque for RGB); the edge band is solved below.
   const out = Buffer.allocUnsafe(pixels * 4);
   const backdropMask = new Uint8Array(pixels);
-  copyKeyed(data, channels, state, out, backdropMask);
+  markBackdropColoured(image, fit.model, fit.estimate.colour, tolerance, state, out);
+  const keyed = floodFromBorder(state, width, height, depthMap, edge, out, backdropMask);
 
+  // Depth rings (4-connected steps from the keyed region): 1..BAND_DEPTH into the subject, −1..−MARGIN_DEPTH into the backdrop.
   const rings: IndexList[] = [edge];
   for (let d = 2; d <= BAND_DEPTH; d++) rings.push(growRing(rings[d - 2], width, height, depthMap, d, (j) => state[j] !== KEYED));
   const outer: IndexList[] = [];
@@ -593,99 +655,119 @@ export function keyBackdrop(image: RawImage, options: KeyOptions = {}): KeyResul
   // Solve the band ring by ring from the inside out. Each pixel's subject colour F comes from its
   // neighbours one ring deeper, so prints meeting the edge keep their own colour and shading towards
   // the edge is followed; what a pixel passes on is kept in `out` (marked SUBJECT_KNOWN) until the
-  // solved colours are written. Features too thin to have a core get no F and fall back to the ramp.
-  // The local backdrop B is the model corrected by the keyed pixels two and three steps out.
+  // solved colours are written. The local backdrop B is the model corrected by the keyed pixels two
+  // and three steps out.
   const localBackdrop = backdropOffsets(outer.slice(1), image, fit.model);
   const solved = new BandSolution(rings);
   const backdrop = new Float64Array(3);
   const minimumContrast = tolerance * tolerance * 9;
   // Per-channel noise σ from the border: the p95 of the (normalised) 3-channel distance is about 1.65σ.
   const noise = Math.max(0.5, fit.estimate.spread / 1.65);
+
+  /** Solves band pixel i into `slot`; false when no neighbour offered a subject colour (`sideways`: any neighbour that knows one). */
+  const solvePixel = (i: number, depth: number, slot: number, sideways: boolean): boolean => {
+    const x = i % width;
+    const y = (i - x) / width;
+    localBackdrop(x, y, backdrop);
+    const br = backdrop[0], bg = backdrop[1], bb = backdrop[2];
+    const p = i * channels;
+    const cr = data[p], cg = data[p + 1], cb = data[p + 2];
+    const dr = cr - br, dg = cg - bg, db = cb - bb;
+    const meanRed = (cr + br) / 2;
+    const wr = 2 + meanRed / 256, wb = 2 + (255 - meanRed) / 256;
+
+    // Candidates for F: the 8-neighbours one ring deeper (the opaque core for the deepest ring).
+    // The one whose line from B passes closest to C wins, so a white stripe reaching the edge is
+    // solved against white, not against the navy stripe beside it.
+    let best = -1, bestResidual = Infinity, bestAlpha = 0, bestContrast = 0;
+    let candidates = 0;
+    for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+      for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+        const j = yy * width + xx;
+        const core = depthMap[j] === 0 && state[j] !== KEYED;
+        const source = sideways ? j !== i && (core || state[j] === SUBJECT_KNOWN) : depth === BAND_DEPTH ? core : depthMap[j] === depth + 1 && state[j] === SUBJECT_KNOWN;
+        if (!source) continue;
+        candidates++;
+        const er = out[j * 4] - br, eg = out[j * 4 + 1] - bg, eb = out[j * 4 + 2] - bb;
+        const contrast = wr * er * er + 4 * eg * eg + wb * eb * eb;
+        if (contrast < minimumContrast) continue;
+        // α: the projection of C − B onto F − B (the compositing equation, least squares over the channels).
+        // Candidates are compared by the distance of C from their line (α unclamped): clamping would
+        // favour candidates further from B than C and so bias α low wherever noise is comparable to contrast.
+        const a = (wr * dr * er + 4 * dg * eg + wb * db * eb) / contrast;
+        const rr = dr - a * er, rg = dg - a * eg, rb = db - a * eb;
+        const residual = wr * rr * rr + 4 * rg * rg + wb * rb * rb + (a < 0 ? a * a * contrast : 0);
+        if (residual < bestResidual) {
+          bestResidual = residual;
+          best = j;
+          bestAlpha = a;
+          bestContrast = contrast;
+        }
+      }
+    }
+
+    // Without a subject colour to solve against: the soft ramp on the distance from the backdrop.
+    let alpha = Math.min(1, Math.max(0, (Math.sqrt(distanceSquared(dr, dg, db, meanRed)) - tolerance) / softness));
+    let fr = cr, fg = cg, fb = cb;
+    if (best >= 0) {
+      const sr = out[best * 4], sg = out[best * 4 + 1], sb = out[best * 4 + 2];
+      alpha = Math.min(1, Math.max(0, bestAlpha));
+      // Sensor noise scatters this α by about 0.6σ/|F − B| (weighted). Within two of those of 0 it
+      // is 0; within two of 1 it is 1 past the first ring, where only a lens-softened (so high
+      // contrast, low scatter) edge is still partial: clamping the scatter would otherwise leave
+      // solid low-contrast fabric slightly transparent.
+      const margin = Math.min(0.2, (2 * 0.6 * noise * 3) / Math.sqrt(bestContrast));
+      if (alpha < margin) alpha = 0;
+      else if (depth > 1 && alpha > 1 - margin) alpha = 1;
+      // A trace of subject within two tolerances of the backdrop is noise or compression ringing
+      // (at high contrast it is a few per cent of coverage, invisible either way).
+      if (alpha < 0.25 && distanceSquared(dr, dg, db, meanRed) < 4 * tolerance * tolerance) alpha = 0;
+      // F = B + (C − B)/α is exact but noisy as α → 0; lean on the subject colour given there.
+      const trust = Math.min(1, Math.max(0, (alpha - 0.25) / 0.5));
+      const inverse = alpha > 0 ? 1 / alpha : 0;
+      fr = trust * (br + dr * inverse) + (1 - trust) * sr;
+      fg = trust * (bg + dg * inverse) + (1 - trust) * sg;
+      fb = trust * (bb + db * inverse) + (1 - trust) * sb;
+      // What the next ring out sees as the subject: what this pixel was given, mixed with its own colour
+      // when the contrast is low. Low-contrast fabric shaded towards the edge needs that to be followed
+      // (a one-level error is a few per cent of alpha there), and a low-contrast edge is solid one ring
+      // in; at high contrast a few levels do not matter, and a lens-softened ring must not pass on the
+      // backdrop mixed into it. Mixing every pixel alike (not only those that look solid) keeps noise
+      // from biasing the choice.
+      const own = 0.5 * Math.max(0, 1 - Math.sqrt(bestContrast / 9) / OWN_COLOUR_CONTRAST);
+      out[i * 4] = Math.round(own * cr + (1 - own) * sr);
+      out[i * 4 + 1] = Math.round(own * cg + (1 - own) * sg);
+      out[i * 4 + 2] = Math.round(own * cb + (1 - own) * sb);
+      state[i] = SUBJECT_KNOWN;
+    } else if (candidates > 0) {
+      // The subject matches the backdrop here (within the tolerance): nothing to solve against, but
+      // the ring further out still needs a subject colour.
+      state[i] = SUBJECT_KNOWN;
+    }
+    solved.set(slot, alpha, fr, fg, fb);
+    return candidates > 0;
+  };
+
+  const unsolved = new IndexList();
   for (let depth = BAND_DEPTH; depth >= 1; depth--) {
     const ring = rings[depth - 1];
     for (let n = 0; n < ring.length; n++) {
-      const i = ring.items[n];
-      const x = i % width;
-      const y = (i - x) / width;
-      localBackdrop(x, y, backdrop);
-      const br = backdrop[0], bg = backdrop[1], bb = backdrop[2];
-      const p = i * channels;
-      const cr = data[p], cg = data[p + 1], cb = data[p + 2];
-      const dr = cr - br, dg = cg - bg, db = cb - bb;
-      const meanRed = (cr + br) / 2;
-      const wr = 2 + meanRed / 256, wb = 2 + (255 - meanRed) / 256;
-
-      // Candidates for F: the 8-neighbours one ring deeper (the opaque core for the deepest ring).
-      // The one whose line from B passes closest to C wins, so a white stripe reaching the edge is
-      // solved against white, not against the navy stripe beside it.
-      let best = -1, bestResidual = Infinity, bestAlpha = 0, bestContrast = 0;
-      let candidates = 0;
-      let subjectNeighbours = 0;
-      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
-        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
-          const j = yy * width + xx;
-          if (j !== i && state[j] !== KEYED) subjectNeighbours++;
-          const source = depth === BAND_DEPTH ? depthMap[j] === 0 && state[j] !== KEYED : depthMap[j] === depth + 1 && state[j] === SUBJECT_KNOWN;
-          if (!source) continue;
-          candidates++;
-          const er = out[j * 4] - br, eg = out[j * 4 + 1] - bg, eb = out[j * 4 + 2] - bb;
-          const contrast = wr * er * er + 4 * eg * eg + wb * eb * eb;
-          if (contrast < minimumContrast) continue;
-          // α: the projection of C − B onto F − B (the compositing equation, least squares over the channels).
-          // Candidates are compared by the distance of C from their line (α unclamped): clamping would
-          // favour candidates further from B than C and so bias α low wherever noise is comparable to contrast.
-          const a = (wr * dr * er + 4 * dg * eg + wb * db * eb) / contrast;
-          const rr = dr - a * er, rg = dg - a * eg, rb = db - a * eb;
-          const residual = wr * rr * rr + 4 * rg * rg + wb * rb * rb + (a < 0 ? a * a * contrast : 0);
-          if (residual < bestResidual) {
-            bestResidual = residual;
-            best = j;
-            bestAlpha = a;
-            bestContrast = contrast;
-          }
-        }
-      }
-
-      // Without a subject colour to solve against: the soft ramp on the distance from the backdrop.
-      let alpha = Math.min(1, Math.max(0, (Math.sqrt(distanceSquared(dr, dg, db, meanRed)) - tolerance) / softness));
-      let fr = cr, fg = cg, fb = cb;
-      if (best >= 0) {
-        const sr = out[best * 4], sg = out[best * 4 + 1], sb = out[best * 4 + 2];
-        alpha = Math.min(1, Math.max(0, bestAlpha));
-        // Sensor noise scatters this α by about 0.6σ/|F − B| (weighted). Within two of those of 0 it
-        // is 0; within two of 1 it is 1 past the first ring, where only a lens-softened (so high
-        // contrast, low scatter) edge is still partial: clamping the scatter would otherwise leave
-        // solid low-contrast fabric slightly transparent.
-        const margin = Math.min(0.2, (2 * 0.6 * noise * 3) / Math.sqrt(bestContrast));
-        if (alpha < margin) alpha = 0;
-        else if (depth > 1 && alpha > 1 - margin) alpha = 1;
-        // F = B + (C − B)/α is exact but noisy as α → 0; lean on the subject colour given there.
-        const trust = Math.min(1, Math.max(0, (alpha - 0.25) / 0.5));
-        const inverse = alpha > 0 ? 1 / alpha : 0;
-        fr = trust * (br + dr * inverse) + (1 - trust) * sr;
-        fg = trust * (bg + dg * inverse) + (1 - trust) * sg;
-        fb = trust * (bb + db * inverse) + (1 - trust) * sb;
-        // What the next ring out sees as the subject: what this pixel was given, mixed with its own colour
-        // when the contrast is low. Low-contrast fabric shaded towards the edge needs that to be followed
-        // (a one-level error is a few per cent of alpha there), and a low-contrast edge is solid one ring
-        // in; at high contrast a few levels do not matter, and a lens-softened ring must not pass on the
-        // backdrop mixed into it. Mixing every pixel alike (not only those that look solid) keeps noise
-        // from biasing the choice.
-        const own = 0.5 * Math.max(0, 1 - Math.sqrt(bestContrast / 9) / OWN_COLOUR_CONTRAST);
-        out[i * 4] = Math.round(own * cr + (1 - own) * sr);
-        out[i * 4 + 1] = Math.round(own * cg + (1 - own) * sg);
-        out[i * 4 + 2] = Math.round(own * cb + (1 - own) * sb);
-        state[i] = SUBJECT_KNOWN;
-      } else if (candidates > 0) {
-        // The subject matches the backdrop here (within the tolerance): nothing to solve against, but
-        // the ring further out still needs a subject colour.
-        state[i] = SUBJECT_KNOWN;
-      } else if (subjectNeighbours === 0) {
-        // A lone pixel in the keyed backdrop is sensor noise or dust, not a detail of the subject.
-        alpha = 0;
-      }
-      solved.set(depth, n, alpha, fr, fg, fb);
+      const slot = solved.slot(depth, n);
+      if (!solvePixel(ring.items[n], depth, slot, false)) unsolved.push(slot);
     }
+  }
+  // Pixels no deeper ring reached (a thin streak or strap, where the rings run along it rather than
+  // into it) take the subject colour from any neighbour that has one, sweeping until none is gained.
+  // What is left has no subject anywhere near: islands, dealt with below, keep the ramp.
+  for (let progress = true; progress && unsolved.length > 0; ) {
+    progress = false;
+    let kept = 0;
+    for (let m = 0; m < unsolved.length; m++) {
+      const slot = unsolved.items[m];
+      if (solvePixel(solved.pixel[slot], solved.depth[slot], slot, true)) progress = true;
+      else unsolved.items[kept++] = slot;
+    }
+    unsolved.length = kept;
   }
 
   // Write the solved band, then feather: a tent-weighted mean of alpha over the band pixel's
@@ -703,6 +785,7 @@ export function keyBackdrop(image: RawImage, options: KeyOptions = {}): KeyResul
       out[i * 4 + 3] = clamp255(solved.alpha[slot] * inputAlpha);
     }
   }
+  clearIslands(image, out, rings, state, depthMap, localBackdrop, FAINT_ISLAND * tolerance, Math.max(4, (Math.min(width, height) / 100) ** 2));
   if (feather > 0) featherBand(out, rings, width, height, feather);
 
   // Transparent pixels next to the subject take its colour, so later resampling does not pull the backdrop in.
