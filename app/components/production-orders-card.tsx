@@ -220,7 +220,7 @@ function ImageCandidate({ thumb, label }: { thumb: ProductionThumbnail; label: s
   const state = thumb.postStatus ? POST_LABEL[thumb.postStatus] : undefined;
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 160 }} data-post-status={thumb.postStatus ?? ""}>
-      <img src={thumb.url} alt={`${label} candidate${renditions.length ? " (post-produced)" : ""}`} height={96} loading="lazy" style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3", objectFit: "contain" }} />
+      <img src={thumb.url} alt={`${label} candidate`} height={96} loading="lazy" style={{ height: 96, width: "auto", borderRadius: 6, display: "block", background: "#e3e3e3", objectFit: "contain" }} />
       {state ? (
         <Text as="span" variant="bodySm" tone={thumb.postStatus === "failed" ? "critical" : "subdued"}>
           {state}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { REMOVAL_PROVIDER_IDS, type RemovalProviderId } from "./background-removal/background-remover";
+import { REMOVAL_PROVIDER_IDS, type RemovalProviderId } from "./background-removal/removal-providers";
 
 /**
  * The post-production part of a brand recipe: how this garment category's

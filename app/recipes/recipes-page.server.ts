@@ -1,5 +1,5 @@
 import { env } from "../config/env";
-import { REMOVAL_PROVIDER_IDS } from "../imaging/background-removal/background-remover";
+import { REMOVAL_PROVIDER_IDS } from "../imaging/background-removal/removal-providers";
 import { loadPostProductionSettings } from "../imaging/post-production-settings.server";
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { demoProviderAllowed } from "../providers/registry.server";

@@ -10,9 +10,9 @@ import { ProviderError, type ProviderContext, type ProviderErrorCode, type Provi
  * inside `remove`), and failed calls are free at all three.
  */
 
-export type RemovalProviderId = "photoroom" | "removebg" | "fal-birefnet";
+import type { RemovalProviderId } from "./removal-providers";
 
-export const REMOVAL_PROVIDER_IDS: readonly RemovalProviderId[] = ["photoroom", "removebg", "fal-birefnet"];
+export { REMOVAL_PROVIDER_IDS, type RemovalProviderId } from "./removal-providers";
 
 export interface RemovalInput {
   bytes: Buffer;
