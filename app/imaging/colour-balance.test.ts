@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyColour, linearToSrgb, measureColourBalance, srgbToLinear, type ColourBalance } from "./colour-balance";
 import { applyCubeLut, cubeLutFromFunction, identityCubeLut } from "./cube-lut";
 import type { RawImage } from "./raw-image";
+import { seededRandom } from "~/video/seeded-random";
 
 interface Scene {
   image: RawImage;
@@ -29,7 +30,7 @@ async function studioScene(options: { width?: number; height?: number; backdrop?
     <defs><radialGradient id="bg" cx="50%" cy="45%" r="70%"><stop offset="0" stop-color="${centre}"/><stop offset="1" stop-color="${edge}"/></radialGradient></defs>
     <rect width="100%" height="100%" fill="url(#bg)"/>${shapes}</svg>`;
   const drawn = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
-  const random = xorshift(width * 31 + height);
+  const random = seededRandom(width * 31 + height);
   for (let i = 0; i < drawn.length; i += 1) drawn[i] = Math.min(255, Math.max(0, Math.round(drawn[i]! + (random() + random() + random() - 1.5) * 3)));
   let pixels = sharp(drawn, { raw: { width, height, channels: 3 } });
   if (options.cast) pixels = pixels.linear(options.cast, [0, 0, 0]);
@@ -45,15 +46,6 @@ async function studioScene(options: { width?: number; height?: number; backdrop?
   return { image: { data, width, height, channels: 3 }, backdrop };
 }
 
-function xorshift(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 function copy(image: RawImage): RawImage {
   return { ...image, data: Buffer.from(image.data) };

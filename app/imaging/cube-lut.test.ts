@@ -14,6 +14,7 @@ import {
   type LutInterpolation,
 } from "./cube-lut";
 import type { RawImage } from "./raw-image";
+import { seededRandom } from "~/video/seeded-random";
 
 const INTERPOLATIONS: LutInterpolation[] = ["tetrahedral", "trilinear"];
 
@@ -34,15 +35,6 @@ function identityLines(n: number): string[] {
   return lines;
 }
 
-function xorshift(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** Every colour on a lattice of levels 0, 5, …, 255 (52³ pixels), plus one row of every grey level. */
 function latticeImage(): RawImage {
@@ -206,7 +198,7 @@ describe("parseCubeLut", () => {
   });
 
   it("reads what serializeCubeLut writes, to the float32 bit", () => {
-    const random = xorshift(7);
+    const random = seededRandom(7);
     const lut = cubeLutFromFunction(5, () => [random() * 1.4 - 0.2, random(), random() / 3], { title: 'Brand "A"', domainMin: [0, 0.1, 0], domainMax: [1, 0.9, 2] });
     const again = parseCubeLut(serializeCubeLut(lut));
     expect(again.title).toBe("Brand 'A'");
@@ -250,7 +242,7 @@ describe("applyCubeLut", () => {
   it("gives the table's own values on the grid points with either interpolation, and different values between them", () => {
     // 18 points: grid point k sits at level 15k. Table values sit a quarter level off a whole level so rounding is not in doubt.
     const size = 18;
-    const random = xorshift(11);
+    const random = seededRandom(11);
     const lut = cubeLutFromFunction(size, () => [(Math.floor(random() * 256) + 0.25) / 255, (Math.floor(random() * 256) + 0.25) / 255, (Math.floor(random() * 256) + 0.25) / 255]);
     const data = Buffer.alloc(size ** 3 * 3);
     let o = 0;
@@ -274,7 +266,7 @@ describe("applyCubeLut", () => {
   });
 
   it("agrees with a lookup written independently of the image pass (sampleCubeLut)", async () => {
-    const random = xorshift(3);
+    const random = seededRandom(3);
     const lut = cubeLutFromFunction(17, (r, g, b) => [r ** 0.6 * (0.8 + 0.4 * random()), Math.sin(g * 3) * 0.5 + 0.5 * b, (r + g) / 2 + 0.1 * random() - 0.05]);
     const image = await renderedImage();
     const lattice = latticeImage();

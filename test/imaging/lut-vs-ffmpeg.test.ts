@@ -14,6 +14,7 @@ import {
 } from "~/imaging/cube-lut";
 import type { RawImage } from "~/imaging/raw-image";
 import { FfmpegError, FFMPEG_PATH, runFfmpeg, withTempDir } from "~/video/ffmpeg.server";
+import { seededRandom } from "~/video/seeded-random";
 
 /**
  * Issue #5: LUT application must match an independent implementation. The
@@ -61,19 +62,10 @@ function rgbCubeImage(): RawImage {
   return { data, width: n * n, height: n, channels: 3 };
 }
 
-function xorshift(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** 512×512 seeded random colours: every level of every channel, in arbitrary combinations. */
 function randomColoursImage(): RawImage {
-  const random = xorshift(0x2545f491);
+  const random = seededRandom(0x2545f491);
   const data = Buffer.alloc(512 * 512 * 3);
   for (let i = 0; i < data.length; i += 1) data[i] = Math.floor(random() * 256);
   return { data, width: 512, height: 512, channels: 3 };
@@ -100,7 +92,7 @@ async function productPhoto(width = 800, height = 600): Promise<RawImage> {
   </svg>`;
   const data = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
   // Seeded sensor-like noise (about ±4 levels), so every run compares the same pixels.
-  const random = xorshift(0x51f15e);
+  const random = seededRandom(0x51f15e);
   for (let i = 0; i < data.length; i += 1) data[i] = Math.min(255, Math.max(0, Math.round(data[i]! + (random() + random() + random() - 1.5) * 5)));
   return { data, width, height, channels: 3 };
 }
