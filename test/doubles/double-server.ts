@@ -102,6 +102,19 @@ export interface RecordedCall {
   status?: number;
 }
 
+/** A call to a multipart upload API (the background-removal doubles): the key header, text fields and the file's outline. */
+export interface UploadCall {
+  method: string;
+  path: string;
+  apiKey?: string;
+  accept?: string;
+  /** Text fields, from multipart (or JSON where the API takes it). */
+  fields: Record<string, string>;
+  file?: { name: string; type: string; size: number };
+  /** Filled in when the double answers. */
+  status?: number;
+}
+
 /** Reads the whole body and records the call; a body that is not JSON is kept as text and flagged. */
 export async function readRecordedCall(req: http.IncomingMessage, origin: string): Promise<{ url: URL; call: RecordedCall; badJson: boolean }> {
   const url = new URL(req.url ?? "/", origin);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import sharp, { type Sharp } from "sharp";
-import { FailureSwitch, startDoubleServer, type DoubleServerOptions } from "./double-server";
+import { FailureSwitch, startDoubleServer, type DoubleServerOptions, type UploadCall } from "./double-server";
 
 /**
  * A local Photoroom Remove Background API (../../../shared/PLATFORM.md) for
@@ -27,17 +27,7 @@ export type PhotoroomFault =
   | { kind: "malformed" } // 200 image/png whose body is an HTML error page
   | { kind: "opaque" }; // 200 a real PNG without alpha (the background was not removed)
 
-export interface PhotoroomCall {
-  method: string;
-  path: string;
-  apiKey?: string;
-  accept?: string;
-  /** The multipart text fields. */
-  fields: Record<string, string>;
-  file?: { name: string; type: string; size: number };
-  /** Filled in when the double answers. */
-  status?: number;
-}
+export type PhotoroomCall = UploadCall;
 
 export interface PhotoroomDoubleOptions extends DoubleServerOptions {
   apiKey?: string;

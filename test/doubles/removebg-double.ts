@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import sharp, { type Sharp } from "sharp";
-import { FailureSwitch, startDoubleServer, type DoubleServerOptions } from "./double-server";
+import { FailureSwitch, startDoubleServer, type DoubleServerOptions, type UploadCall } from "./double-server";
 import { cutOutBackground, cutoutImage, fitPixels, readForm, type Cutout } from "./photoroom-double";
 
 /**
@@ -29,16 +29,7 @@ export type RemovebgFault =
   | { kind: "opaque" } // 200 a real PNG without alpha
   | { kind: "no-credits-header" }; // the normal 200 (charged), without X-Credits-Charged
 
-export interface RemovebgCall {
-  method: string;
-  path: string;
-  apiKey?: string;
-  accept?: string;
-  /** Text fields, from multipart or JSON. */
-  fields: Record<string, string>;
-  file?: { name: string; type: string; size: number };
-  status?: number;
-}
+export type RemovebgCall = UploadCall;
 
 export interface RemovebgDoubleOptions extends DoubleServerOptions {
   apiKey?: string;

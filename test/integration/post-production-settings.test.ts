@@ -8,6 +8,7 @@ import { DEFAULT_NAMING_TEMPLATE, MAX_LUT_BYTES } from "../../app/imaging/post-p
 import { action as pageAction, loader as pageLoader } from "../../app/routes/app.post-production";
 import { assetStore } from "../../app/storage/asset-store.server";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
+import { refusedResponse } from "../support/route-refusal";
 
 const SHOP = "post-production-settings.myshopify.com";
 const OTHER = "post-production-other.myshopify.com";
@@ -213,20 +214,11 @@ describe("Post-production settings page (PostgreSQL, route loader and action)", 
 
   it("refuses an unknown form, and authenticates the loader and action (no session token: no data, nothing done)", async () => {
     expect(await post({ intent: "delete-everything" })).toEqual({ intent: "form", ok: false, message: "unknown form: reload the page and try again" });
-    const thrown = async (run: () => Promise<unknown>) => {
-      try {
-        await run();
-      } catch (error) {
-        if (error instanceof Response) return error;
-        throw error;
-      }
-      throw new Error("expected the route to refuse the request");
-    };
     const before = await settingsSnapshot(SHOP);
-    expect((await thrown(() => pageLoader(args(new Request(`${TEST_APP_URL}/app/post-production?shop=${SHOP}`))))).status).toBeGreaterThanOrEqual(300);
+    expect((await refusedResponse(() => pageLoader(args(new Request(`${TEST_APP_URL}/app/post-production?shop=${SHOP}`))))).status).toBeGreaterThanOrEqual(300);
     const body = new FormData();
     for (const [name, value] of Object.entries(saveFields({ namingTemplate: "{sku}_{channel}.{ext}" }))) body.set(name, value);
-    const refused = await thrown(() => pageAction(args(new Request(`${TEST_APP_URL}/app/post-production`, { method: "POST", body, headers: { Authorization: "Bearer not-a-token" } }))));
+    const refused = await refusedResponse(() => pageAction(args(new Request(`${TEST_APP_URL}/app/post-production`, { method: "POST", body, headers: { Authorization: "Bearer not-a-token" } }))));
     expect(refused.status).toBe(401);
     expect(await settingsSnapshot(SHOP)).toEqual(before);
   });

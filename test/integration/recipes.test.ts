@@ -17,6 +17,7 @@ import { signedAssetUrl } from "../../app/storage/signed-url.server";
 import { loader as filesLoader } from "../../app/routes/files.$";
 import { action as recipesAction, loader as recipesLoader } from "../../app/routes/app.recipes";
 import { mirrorProduct } from "../support/factories";
+import { refusedResponse } from "../support/route-refusal";
 
 const SHOP = "recipes-test.myshopify.com";
 const OTHER_SHOP = "recipes-other.myshopify.com";
@@ -240,23 +241,14 @@ describe("brand recipes (PostgreSQL)", () => {
   });
 
   it("authenticates the page's loader and action (no session token, no access)", async () => {
-    const thrown = async (run: () => Promise<unknown>) => {
-      try {
-        await run();
-      } catch (error) {
-        if (error instanceof Response) return error;
-        throw error;
-      }
-      throw new Error("expected the route to refuse the request");
-    };
     const versions = await prisma.recipeVersion.count();
-    const loaderRefusal = await thrown(() => recipesLoader({ request: new Request("https://shotlane.test/app/recipes?shop=recipes-test.myshopify.com"), params: {}, context: {} }));
+    const loaderRefusal = await refusedResponse(() => recipesLoader({ request: new Request("https://shotlane.test/app/recipes?shop=recipes-test.myshopify.com"), params: {}, context: {} }));
     expect(loaderRefusal.status).toBeGreaterThanOrEqual(300);
     const form = new FormData();
     form.set("intent", "save-recipe");
     form.set("categoryKey", "tops");
     form.set("payload", JSON.stringify(defaultRecipeSpec("tops", { demo: true })));
-    const actionRefusal = await thrown(() =>
+    const actionRefusal = await refusedResponse(() =>
       recipesAction({ request: new Request("https://shotlane.test/app/recipes", { method: "POST", body: form, headers: { Authorization: "Bearer not-a-token" } }), params: {}, context: {} }),
     );
     expect(actionRefusal.status).toBe(401);

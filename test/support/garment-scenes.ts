@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import type { RawImage } from "~/imaging/raw-image";
+import { seededRandom } from "../../app/video/seeded-random";
 
 /**
  * Test garments on known studio backdrops, with the exact ground truth the
@@ -69,18 +70,6 @@ const SILHOUETTES: Record<GarmentShape, string> = {
 /** The chest print of `enclosedPrint`: a rounded badge well inside the garment. */
 const PRINT = '<rect x="40" y="45" width="20" height="16" rx="4"/>';
 
-/** Deterministic PRNG (mulberry32), so every run renders the same noise. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(next: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
@@ -129,7 +118,7 @@ export async function renderGarmentScene(spec: SceneSpec): Promise<GarmentScene>
   const image = Buffer.alloc(pixels * 3);
   const subject = Buffer.alloc(pixels * 3);
   const mask = new Uint8Array(pixels);
-  const noise = gaussian(random(seed * 7919 + 17));
+  const noise = gaussian(seededRandom(seed * 7919 + 17));
   const sigma = spec.noise ?? 1.2;
   const garment: RGB = [0, 0, 0];
   const backdrop: RGB = [0, 0, 0];
@@ -165,7 +154,7 @@ export async function renderGarmentScene(spec: SceneSpec): Promise<GarmentScene>
 
 /** One SVG group of circles per dot colour, scattered over the whole frame (the silhouette clips them). */
 function dotsLayer(colours: number, seed: number): string[] {
-  const next = random(seed * 31 + 5);
+  const next = seededRandom(seed * 31 + 5);
   const groups: string[] = Array.from({ length: colours }, () => "");
   for (let row = 0; row < 14; row++) {
     for (let column = 0; column < 11; column++) {
@@ -229,7 +218,7 @@ export const GARMENT_SCENES: SceneSpec[] = [
  */
 export function renderBusyScene(kind: "outdoor" | "hues", width = 600, height = 800, seed = 11): RawImage {
   const data = Buffer.alloc(width * height * 3);
-  const next = random(seed);
+  const next = seededRandom(seed);
   const noise = gaussian(next);
   for (let y = 0, p = 0; y < height; y++) {
     for (let x = 0; x < width; x++, p += 3) {
