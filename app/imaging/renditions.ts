@@ -80,14 +80,18 @@ export async function renderRenditions(source: RenditionSource, specs: ChannelSp
   const icc = await srgbProfile();
   const master = sharp(source.image.data, rawInput(source.image));
   const mappings = enabled.map((spec) => (spec.fit === "zoom" ? zoomMapping(source, spec) : frameMapping(source, spec, options.framing)));
-  const reduced = await reducedMaster(source.image, mappings);
+  const reduced = await reducedMaster(source.image, mappings, enabled);
   return Promise.all(
     enabled.map(async (spec, index) => {
       const mapping = mappings[index]!;
       // Channels that shrink the master a lot start from the one reduced copy (same canvas mapping in its coordinates).
       const fromReduced = reduced && mapping.scale <= reduced.scale;
+      // A sharpened reduced copy already restored the edges its downscale softened; only a further
+      // real downscale (small outputs, where it is cheap) sharpens again.
+      const finalScale = fromReduced ? mapping.scale / reduced.scale : mapping.scale;
+      const sharpenHere = spec.sharpen && !(fromReduced && reduced.sharpened && finalScale >= 0.7);
       let pipeline = fromReduced
-        ? drawOnCanvas(reduced.sharp.clone(), reduced.image, { ...mapping, scale: mapping.scale / reduced.scale }, spec)
+        ? drawOnCanvas(reduced.sharp.clone(), reduced.image, { ...mapping, scale: finalScale }, { ...spec, sharpen: sharpenHere })
         : drawOnCanvas(master.clone(), source.image, mapping, spec);
       // The pixels already are sRGB; sharp's withIccProfile would still run
       // them through lcms (about 40 ms per 2048² output), so JPEG and PNG get
@@ -111,17 +115,22 @@ export async function renderRenditions(source: RenditionSource, specs: ChannelSp
  * channels' scales is made once and they resize from it; the zoom, which needs
  * native pixels, still reads the master.
  */
-async function reducedMaster(image: RawImage, mappings: CanvasMapping[]): Promise<{ scale: number; image: RawImage; sharp: Sharp } | null> {
-  const small = mappings.map((m) => m.scale).filter((scale) => scale < 0.7);
-  if (small.length < 2) return null;
-  // 10 % above the largest of them, so each still downscales (and sharpens) from the reduced copy.
-  const scale = Math.min(0.77, Math.max(...small) * 1.1);
+async function reducedMaster(image: RawImage, mappings: CanvasMapping[], specs: ChannelSpec[]): Promise<{ scale: number; image: RawImage; sharp: Sharp; sharpened: boolean } | null> {
+  const users = mappings.map((m, i) => ({ scale: m.scale, spec: specs[i]! })).filter((u) => u.scale < 0.7);
+  if (users.length < 2) return null;
+  // 10 % above the largest of them, so each still downscales from the reduced copy.
+  const scale = Math.min(0.77, Math.max(...users.map((u) => u.scale)) * 1.1);
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
-  const { data, info } = await sharp(image.data, rawInput(image)).resize({ width, height, fit: "fill", kernel: "lanczos3" }).raw().toBuffer({ resolveWithObject: true });
+  // Sharpening once here, after this downscale, costs a fraction of sharpening every large output;
+  // only when every channel that reads the copy wants sharpening.
+  const sharpened = users.every((u) => u.spec.sharpen && u.scale <= scale);
+  let pipeline = sharp(image.data, rawInput(image)).resize({ width, height, fit: "fill", kernel: "lanczos3" });
+  if (sharpened) pipeline = pipeline.convolve(SHARPEN_KERNEL);
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const reduced: RawImage = { data, width: info.width, height: info.height, channels: image.channels };
   // The exact ratio of the rounded size, so canvas positions stay where the full master would put them.
-  return { scale: info.width / image.width, image: reduced, sharp: sharp(data, rawInput(reduced)) };
+  return { scale: info.width / image.width, image: reduced, sharp: sharp(reduced.data, rawInput(reduced)), sharpened };
 }
 
 function checkSource({ image, subjectBox: box }: RenditionSource): void {
