@@ -111,4 +111,7 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
     data: { shopId: shop, productId, orderId: order.id, requestId: request.id, candidateIndex: 0, source: "ai", kind: "image", status: "stored", provider: "demo", model: "demo-compose", operation: "try-on", recipeVersionId: version.id },
   });
   await db.costEntry.create({ data: { shopId: shop, productId, orderId: order.id, assetId: asset.id, provider: "demo", model: "demo-compose", operation: "try-on", unit: "image", units: 1, costMicros: 0, outcome: "succeeded" } });
+  await db.assetRendition.create({ data: { shopId: shop, assetId: asset.id, channel: "pdp-square", fileName: `sku-${n}_front_pdp-square.jpg`, storageKey: `sha256/cd/${"cd".repeat(32)}.jpg`, contentType: "image/jpeg", format: "jpeg", width: 2048, height: 2048, bytes: 1000 } });
+  const lut = await db.brandLut.create({ data: { shopId: shop, name: "Warm", size: 2, sha256: "ef".repeat(32), storageKey: `sha256/ef/${"ef".repeat(32)}.cube`, bytes: 100, createdBy: "user:1" } });
+  await db.postProductionSettings.create({ data: { shopId: shop, channels: [], activeLutId: lut.id, updatedBy: "user:1" } });
 }
