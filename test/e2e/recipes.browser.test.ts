@@ -64,6 +64,17 @@ describe("brand recipes in Chromium", () => {
     await expect(page.getByText(/^Preview with .+/).isVisible()).resolves.toBe(true);
     const preview = await page.locator("text=/^Preview with /").locator("xpath=following-sibling::p[1]").innerText();
     expect(preview).toMatch(/ in [A-Z][a-z]+, .*worn by the brand model, soft daylight light, studio white background$/);
+    // Post-production for this category: a drop shadow, centred, a 20 % bottom margin (an error first: 50 % + 40 % leaves no room).
+    await page.getByLabel("Shadow", { exact: true }).selectOption("drop");
+    await page.getByLabel("Alignment", { exact: true }).selectOption("center");
+    await page.getByLabel("Top margin", { exact: true }).fill("50");
+    await page.getByLabel("Bottom margin", { exact: true }).fill("40");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    // Listed above the form and on the field itself.
+    await page.getByText("top and bottom margins together must leave at least 20% of the canvas for the subject").first().waitFor();
+    await expect(page.getByText("top and bottom margins together must leave at least 20% of the canvas for the subject").count()).resolves.toBe(2);
+    await page.getByLabel("Top margin", { exact: true }).fill("6");
+    await page.getByLabel("Bottom margin", { exact: true }).fill("20");
     await page.getByLabel("Version note", { exact: true }).fill("Fabric in the prompt");
     await page.getByRole("button", { name: "Save as new version" }).click();
     await page.getByText("Saved as version 2").waitFor();
@@ -79,6 +90,9 @@ describe("brand recipes in Chromium", () => {
     await page.reload();
     await expect(page.getByLabel("Prompt template", { exact: true }).inputValue()).resolves.toContain("{fabric}, worn by the brand model");
     await expect(page.getByRole("checkbox", { name: "Ava, front" }).isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel("Shadow", { exact: true }).inputValue()).resolves.toBe("drop");
+    await expect(page.getByLabel("Alignment", { exact: true }).inputValue()).resolves.toBe("center");
+    await expect(page.getByLabel("Bottom margin", { exact: true }).inputValue()).resolves.toBe("20");
     await page.screenshot({ path: screenshotPath("recipes"), fullPage: true });
     await page.getByRole("button", { name: "Edit the Tops recipe" }).click();
     await page.getByRole("heading", { name: "Tops recipe" }).waitFor();
