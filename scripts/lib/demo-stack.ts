@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { WORKER_MALLOC_ENV } from "../../jobs/malloc-env";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -164,13 +165,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     run(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/seed-demo-session.ts"], { ...env, DEMO_ACCESS_TOKEN }, "Seeding the demo session");
 
     const stdio = options.stdio ?? "inherit";
-    const spawnChild = (args: string[]) => {
-      const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", stdio, stdio] });
+    const spawnChild = (args: string[], extraEnv: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, args, { env: { ...process.env, ...env, ...extraEnv }, stdio: ["ignore", stdio, stdio] });
       children.push(child);
       return child;
     };
     spawnChild([path.join("node_modules", "tsx", "dist", "cli.mjs"), "server.ts"]);
-    spawnChild([path.join("node_modules", "tsx", "dist", "cli.mjs"), "jobs/worker.ts"]);
+    spawnChild([path.join("node_modules", "tsx", "dist", "cli.mjs"), "jobs/worker.ts"], WORKER_MALLOC_ENV);
 
     await waitFor(
       async () => {
