@@ -1,16 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage, findSvgExternalReference, ImageRejectedError, inspectImage } from "./safe-decode";
+import { imageRejection } from "../../test/support/problem-images";
 
-async function rejection(promise: Promise<unknown>): Promise<ImageRejectedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ImageRejectedError) return error;
-    throw error;
-  }
-  throw new Error("expected the image to be rejected");
-}
 
 const solid = (width: number, height: number, colour: { r: number; g: number; b: number; alpha?: number }, channels: 3 | 4 = 3) =>
   sharp({ create: { width, height, channels, background: colour } });
@@ -32,7 +24,7 @@ describe("inspectImage", () => {
     const png = await solid(4, 4, { r: 1, g: 2, b: 3 }).png().toBuffer();
     expect((await inspectImage(png)).format).toBe("png");
     const html = Buffer.from("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>");
-    const error = await rejection(inspectImage(html));
+    const error = await imageRejection(inspectImage(html));
     expect(error.code).toBe("not_an_image");
     expect(error.message).toMatch(/it is an HTML page/);
   });
@@ -50,7 +42,7 @@ describe("inspectImage", () => {
       [Buffer.from([0xff, 0x4f, 0xff, 0x51, 0, 0]), /a JPEG 2000 image/],
     ];
     for (const [bytes, what] of cases) {
-      const error = await rejection(inspectImage(bytes));
+      const error = await imageRejection(inspectImage(bytes));
       expect(error.code).toBe("unsupported_format");
       expect(error.message).toMatch(what);
       expect(error.message).toMatch(/export it as JPEG, PNG, WebP, AVIF or TIFF$/);
@@ -59,23 +51,23 @@ describe("inspectImage", () => {
 
   it("calls a video a video", async () => {
     const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom\0\0\0\0isomavc1", "latin1")]);
-    const error = await rejection(inspectImage(mp4));
+    const error = await imageRejection(inspectImage(mp4));
     expect(error.code).toBe("not_an_image");
     expect(error.message).toMatch(/it is a video/);
   });
 
   it("refuses files over the byte limit before looking inside", async () => {
     const jpeg = await noise(200, 200).jpeg().toBuffer();
-    const error = await rejection(inspectImage(jpeg, { maxBytes: 1000 }));
+    const error = await imageRejection(inspectImage(jpeg, { maxBytes: 1000 }));
     expect(error.code).toBe("too_large");
     expect(error.message).toBe(`The file is ${Math.round(jpeg.length / 1000)} KB; the limit is 1 KB: export a smaller or more compressed image`);
-    const limit = await rejection(inspectImage(jpeg, { maxBytes: 10_000 }));
+    const limit = await imageRejection(inspectImage(jpeg, { maxBytes: 10_000 }));
     expect(limit.message).toMatch(/the limit is 10 KB/);
   });
 
   it("says a file cut off inside its header is truncated", async () => {
     const jpeg = await noise(64, 64).jpeg().toBuffer();
-    const error = await rejection(inspectImage(jpeg.subarray(0, 40)));
+    const error = await imageRejection(inspectImage(jpeg.subarray(0, 40)));
     expect(error.code).toBe("truncated");
     expect(error.message).toBe("The JPEG is only 40 bytes and ends inside its header: upload the complete file again");
   });
@@ -89,13 +81,13 @@ describe("inspectImage", () => {
 describe("decodeImage", () => {
   it("tells a cut-off PNG from a damaged one", async () => {
     const png = await noise(64, 64).png().toBuffer();
-    const cut = await rejection(decodeImage(png.subarray(0, png.length - 300)));
+    const cut = await imageRejection(decodeImage(png.subarray(0, png.length - 300)));
     expect(cut.code).toBe("truncated");
     expect(cut.message).toMatch(/^The PNG ends early/);
 
     const damaged = Buffer.from(png);
     for (let i = 200; i < 260; i++) damaged[i] ^= 0x5a;
-    const error = await rejection(decodeImage(damaged));
+    const error = await imageRejection(decodeImage(damaged));
     expect(error.code).toBe("corrupt");
     expect(error.message).toMatch(/^The PNG is damaged and cannot be decoded \(.+\): export the image again from the original$/);
   });
@@ -151,7 +143,7 @@ describe("decodeImage", () => {
 
   it("also enforces the pixel limit it was given", async () => {
     const png = await solid(300, 300, { r: 0, g: 0, b: 0 }).png().toBuffer();
-    const error = await rejection(decodeImage(png, { limits: { maxPixels: 50_000 } }));
+    const error = await imageRejection(decodeImage(png, { limits: { maxPixels: 50_000 } }));
     expect(error.code).toBe("too_many_pixels");
     expect(error.message).toBe("The PNG header claims 300×300 (0.1 megapixels); the limit is 0.1 megapixels: export a smaller image");
   });
@@ -180,7 +172,7 @@ describe("findSvgExternalReference", () => {
   it("recognises a UTF-16 SVG with a reference", async () => {
     const text = `<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>`;
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
-    const error = await rejection(inspectImage(utf16));
+    const error = await imageRejection(inspectImage(utf16));
     expect(error.code).toBe("svg_external_reference");
     expect(error.message).toMatch(/file:\/\/\/etc\/passwd/);
   });

@@ -7,29 +7,19 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage, ImageRejectedError, inspectImage, type ImageRejectCode } from "~/imaging/safe-decode";
 import type { RawImage } from "~/imaging/raw-image";
-
-async function rejection(promise: Promise<unknown>): Promise<ImageRejectedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ImageRejectedError) return error;
-    throw error;
-  }
-  throw new Error("expected the image to be rejected");
-}
+import { handMadePng, imageRejection } from "../support/problem-images";
 
 async function expectRejected(bytes: Buffer, code: ImageRejectCode, message: RegExp) {
-  const error = await rejection(decodeImage(bytes));
+  const error = await imageRejection(decodeImage(bytes));
   expect(error.code).toBe(code);
   expect(error.message).toMatch(message);
   // The header check alone refuses it too (nothing here needs a decode to be caught)…
   // except a truncated body, whose header is intact.
-  if (code !== "truncated") expect((await rejection(inspectImage(bytes))).code).toBe(code);
+  if (code !== "truncated") expect((await imageRejection(inspectImage(bytes))).code).toBe(code);
   return error;
 }
 
@@ -44,41 +34,6 @@ function expectColour(actual: number[], expected: number[], tolerance: number) {
 }
 
 // --- PNG by hand ------------------------------------------------------------
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-function png(width: number, height: number, bitDepth: number, colourType: number, scanlines: Buffer): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = bitDepth;
-  ihdr[9] = colourType;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", ihdr),
-    pngChunk("IDAT", deflateSync(scanlines)),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 // --- CMYK TIFF by hand: uncompressed, one strip, 8 bits per ink ---------------
 
@@ -145,13 +100,13 @@ describe("bad input is refused with a reason", () => {
 
   it("a PNG whose header claims 60000×60000 (a decompression bomb), before any decode", async () => {
     // A real IHDR (valid CRC) and a small IDAT of zeros: the shape of a bomb.
-    const bomb = png(60000, 60000, 8, 2, Buffer.alloc(60001 * 4));
+    const bomb = handMadePng(60000, 60000, 8, 2, Buffer.alloc(60001 * 4));
     expect(bomb.length).toBeLessThan(2000);
     const error = await expectRejected(bomb, "too_many_pixels", /^The PNG header claims 60000×60000 \(3600 megapixels\); the limit is 100 megapixels: export a smaller image$/);
     expect(error).toBeInstanceOf(ImageRejectedError);
     // A lower limit from the caller is honoured the same way.
-    const small = png(200, 200, 8, 2, Buffer.alloc(200 * 601));
-    expect((await rejection(decodeImage(small, { limits: { maxPixels: 10_000 } }))).message).toMatch(/claims 200×200 \(0\.0 megapixels\); the limit is 0\.0 megapixels/);
+    const small = handMadePng(200, 200, 8, 2, Buffer.alloc(200 * 601));
+    expect((await imageRejection(decodeImage(small, { limits: { maxPixels: 10_000 } }))).message).toMatch(/claims 200×200 \(0\.0 megapixels\); the limit is 0\.0 megapixels/);
   });
 
   it("an SVG with external references, found without rendering", async () => {
@@ -241,7 +196,7 @@ describe("awkward but valid input decodes to upright 8-bit sRGB", () => {
       }
       rows.push(row);
     }
-    const { image, header } = await decodeImage(png(width, height, 16, 6, Buffer.concat(rows)));
+    const { image, header } = await decodeImage(handMadePng(width, height, 16, 6, Buffer.concat(rows)));
     expect(header).toMatchObject({ format: "png", depth: "ushort", hasAlpha: true, channels: 4 });
     expect(image.channels).toBe(4);
     expect(image.data.length).toBe(width * height * 4);

@@ -1,5 +1,6 @@
-import { deflateSync } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
+import { ImageRejectedError } from "../../app/imaging/safe-decode";
 
 /**
  * Files that post-production must refuse with a precise reason (and one it
@@ -7,35 +8,39 @@ import sharp from "sharp";
  * fixtures live in git.
  */
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([length, body, crc]);
 }
 
-/** A valid PNG header that claims width×height (RGB, 8-bit) with a tiny compressed body: a decompression bomb. */
-export function pngBomb(width = 60_000, height = 60_000): Buffer {
+/** A PNG written by hand (valid CRCs): any header, any scanlines, so a test can claim sizes no encoder would make. */
+export function handMadePng(width: number, height: number, bitDepth: number, colourType: number, scanlines: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr), pngChunk("IDAT", deflateSync(Buffer.alloc(width * 3 + 1))), pngChunk("IEND", Buffer.alloc(0))]);
+  ihdr[8] = bitDepth;
+  ihdr[9] = colourType;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr), pngChunk("IDAT", deflateSync(scanlines)), pngChunk("IEND", Buffer.alloc(0))]);
+}
+
+/** A valid PNG header that claims width×height (RGB, 8-bit) with a tiny compressed body: a decompression bomb. */
+export function pngBomb(width = 60_000, height = 60_000): Buffer {
+  return handMadePng(width, height, 8, 2, Buffer.alloc(width * 3 + 1));
+}
+
+/** The ImageRejectedError a promise ends with (anything else fails the test). */
+export async function imageRejection(promise: Promise<unknown>): Promise<ImageRejectedError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ImageRejectedError) return error;
+    throw error;
+  }
+  throw new Error("expected the image to be rejected");
 }
 
 /** A garment (a trapezoid in `colour`) on a light studio backdrop. */
