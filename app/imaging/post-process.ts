@@ -60,19 +60,6 @@ function hasTransparency(image: RawImage): boolean {
   return false;
 }
 
-/** RGB → RGBA, opaque; used when a step needs alpha but the source has none. */
-function withOpaqueAlpha(image: RawImage): RawImage {
-  if (image.channels === 4) return image;
-  const out = Buffer.allocUnsafe(image.width * image.height * 4);
-  for (let i = 0, j = 0; i < image.data.length; i += 3, j += 4) {
-    out[j] = image.data[i]!;
-    out[j + 1] = image.data[i + 1]!;
-    out[j + 2] = image.data[i + 2]!;
-    out[j + 3] = 255;
-  }
-  return { data: out, width: image.width, height: image.height, channels: 4 };
-}
-
 async function timed<T>(timings: Record<string, number>, step: string, work: () => T | Promise<T>): Promise<T> {
   const start = performance.now();
   try {
@@ -128,21 +115,22 @@ export async function postProcessImage(bytes: Buffer, contentType: string, confi
   }
 
   // 3. Framing source: the subject trimmed to its alpha bounds, with its shadow.
-  let source: { image: RawImage; subjectBox: Box };
-  let subject: Box;
+  // The full frame (background kept) is framed whole, without a shadow.
+  let subject: Box = { left: 0, top: 0, width: cutout.width, height: cutout.height };
+  let source: { image: RawImage; subjectBox: Box } = { image: cutout, subjectBox: subject };
+  let shadow: PostReport["shadow"] = "none";
   if (cutout.channels === 4 && cleanup.method !== "none") {
     const bounds = alphaBounds(cutout);
     if (!bounds) throw new ImageRejectedError("corrupt", "Background cleanup left nothing: the image seems to be only backdrop. Check the file, or set the recipe's cleanup to none");
     subject = bounds;
     const trimmed = cropRaw(cutout, bounds);
-    source =
-      recipe.shadow.kind === "none" || recipe.shadow.opacity === 0
-        ? { image: trimmed, subjectBox: { left: 0, top: 0, width: trimmed.width, height: trimmed.height } }
-        : await timed(timings, "shadow", () => castShadow(trimmed, { kind: recipe.shadow.kind as "contact" | "drop", opacity: recipe.shadow.opacity, softness: recipe.shadow.softness, offset: { x: 0.02, y: 0.02 } }));
-  } else {
-    const full = cutout.channels === 4 ? cutout : withOpaqueAlpha(cutout);
-    subject = { left: 0, top: 0, width: full.width, height: full.height };
-    source = { image: cutout, subjectBox: subject };
+    const { kind, opacity, softness } = recipe.shadow;
+    if (kind === "none" || opacity === 0) {
+      source = { image: trimmed, subjectBox: { left: 0, top: 0, width: trimmed.width, height: trimmed.height } };
+    } else {
+      source = await timed(timings, "shadow", () => castShadow(trimmed, { kind, opacity, softness, offset: { x: 0.02, y: 0.02 } }));
+      shadow = kind;
+    }
   }
 
   // 4. Every channel from the one master.
@@ -161,7 +149,7 @@ export async function postProcessImage(bytes: Buffer, contentType: string, confi
       cleanup,
       colour: { balance, lut: lut ? { name: lut.name, sha256: lut.sha256, size: lut.lut.size, interpolation: config.lutInterpolation } : null },
       subject,
-      shadow: source.image === cutout || cleanup.method === "none" ? "none" : recipe.shadow.kind,
+      shadow,
       renditions: renditions.map((r) => ({ channel: r.channel, width: r.width, height: r.height, format: r.format, bytes: r.bytes.length })),
       timingsMs: timings,
     },
