@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
-import { enqueueCreatedOrders, type SendResult } from "../production/production-orders.server";
+import { enqueueCreatedOrders, freeForNewOrders, type SendResult } from "../production/production-orders.server";
 import { resolveRecipeForProduct } from "../recipes/recipes.server";
 
 /** The plan asset kind of images taken from the store for re-processing. */
@@ -19,16 +19,7 @@ export async function reprocessStoreImages(db: PrismaClient, shopId: string, pro
     where: { shopId, id: { in: productIds } },
     include: { tags: { select: { tag: true } }, media: { where: { contentType: "IMAGE" }, orderBy: { position: "asc" } } },
   });
-  const found = new Map(products.map((p) => [p.id, p]));
-  for (const id of productIds) if (!found.has(id)) result.skipped.push({ productId: id, title: null, reason: "not in Shotlane's catalog: sync the catalog first" });
-  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: products.map((p) => p.id) }, status: { in: ["queued", "running", "paused"] } }, select: { productId: true } });
-  const busy = new Set(active.map((o) => o.productId));
-
-  for (const product of products) {
-    if (busy.has(product.id)) {
-      result.skipped.push({ productId: product.id, title: product.title, reason: "already in production: wait for its order to finish or cancel it" });
-      continue;
-    }
+  for (const product of await freeForNewOrders(db, shopId, productIds, products, result)) {
     const images = product.media.filter((m) => m.url && m.status === "READY");
     if (images.length === 0) {
       const processing = product.media.length > 0;

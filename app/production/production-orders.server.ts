@@ -59,6 +59,21 @@ function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec
 }
 
 /**
+ * The selected products that may get a new order (send to production, re-process store images): ids not in
+ * the catalog and products with an order still open are skipped with the reason; the rest come back.
+ */
+export async function freeForNewOrders<P extends { id: string; title: string }>(db: PrismaClient, shopId: string, productIds: string[], products: P[], result: SendResult): Promise<P[]> {
+  const found = new Set(products.map((p) => p.id));
+  for (const id of productIds) if (!found.has(id)) result.skipped.push({ productId: id, title: null, reason: "not in Shotlane's catalog: sync the catalog first" });
+  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: [...found] }, status: { in: ["queued", "running", "paused"] } }, select: { productId: true } });
+  const busy = new Set(active.map((o) => o.productId));
+  return products.filter((product) => {
+    if (busy.has(product.id)) result.skipped.push({ productId: product.id, title: product.title, reason: "already in production: wait for its order to finish or cancel it" });
+    return !busy.has(product.id);
+  });
+}
+
+/**
  * "Send to production": one order per product, listing every asset its
  * tier's plan needs. AI assets get their candidates under the category's
  * current recipe version; studio assets wait for the studio lane. The rows
@@ -70,18 +85,9 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
     where: { shopId, id: { in: productIds } },
     include: { tags: { select: { tag: true } } },
   });
-  const found = new Map(products.map((p) => [p.id, p]));
-  for (const id of productIds) if (!found.has(id)) result.skipped.push({ productId: id, title: null, reason: "not in Shotlane's catalog: sync the catalog first" });
-
-  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: products.map((p) => p.id) }, status: { in: ["queued", "running", "paused"] } }, select: { productId: true } });
-  const busy = new Set(active.map((o) => o.productId));
   const plans = await loadPlans(db, shopId);
 
-  for (const product of products) {
-    if (busy.has(product.id)) {
-      result.skipped.push({ productId: product.id, title: product.title, reason: "already in production: wait for its order to finish or cancel it" });
-      continue;
-    }
+  for (const product of await freeForNewOrders(db, shopId, productIds, products, result)) {
     const tier = product.tier;
     if (tier !== 1 && tier !== 2 && tier !== 3) {
       result.skipped.push({ productId: product.id, title: product.title, reason: "not routed to a tier yet: save the tier rules or pin it" });
