@@ -102,12 +102,17 @@ export function renderFileName(template: string, values: FileNameValues): string
   return `${base}.${ext}`;
 }
 
+/** A file name without its extension ("sku_front.jpg" → "sku_front"). */
+export function fileNameStem(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
 /** `name` if it is free, else name-2.ext, name-3.ext … (the first free one). */
 export function uniqueFileName(name: string, taken: (candidate: string) => boolean): string {
   if (!taken(name)) return name;
-  const dot = name.lastIndexOf(".");
-  const stem = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : "";
+  const stem = fileNameStem(name);
+  const ext = name.slice(stem.length);
   for (let n = 2; ; n++) {
     const suffix = `-${n}`;
     const room = MAX_FILE_NAME_LENGTH - ext.length - suffix.length;

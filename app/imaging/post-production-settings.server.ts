@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
+import type { FieldErrors } from "../recipes/recipe-spec";
 import type { AssetStore } from "../storage/asset-store";
 import { DEFAULT_CHANNEL_SPECS, parseChannelSpecs, type ChannelSpec } from "./channel-spec";
 import { CubeLutParseError, parseCubeLut, type CubeLut, type LutInterpolation } from "./cube-lut";
@@ -37,7 +38,6 @@ export interface ShopPostProductionSettings {
   updatedBy: string | null;
 }
 
-export type FieldErrors = Record<string, string>;
 
 function interpolationOf(value: string): LutInterpolation {
   return value === "trilinear" ? "trilinear" : "tetrahedral";

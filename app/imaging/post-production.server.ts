@@ -4,8 +4,8 @@ import { ProviderError, type FetchLike } from "../providers/provider";
 import { recipeSpecSchema } from "../recipes/recipe-spec";
 import type { AssetStore } from "../storage/asset-store";
 import type { BackgroundRemover, RemovalProviderId } from "./background-removal/background-remover";
-import { renderFileName, uniqueFileName } from "./file-naming";
-import { postProcessImage, type PostProcessConfig, type PostReport } from "./post-process";
+import { fileNameStem, renderFileName, uniqueFileName } from "./file-naming";
+import { postProcessImage, type PostProcessConfig, type PostProcessDeps, type PostReport } from "./post-process";
 import { DEFAULT_POST_PRODUCTION_RECIPE, type PostProductionRecipe } from "./post-production-recipe";
 import { loadLut, loadPostProductionSettings } from "./post-production-settings.server";
 import type { RenderedRendition } from "./renditions";
@@ -101,7 +101,7 @@ async function fetchStoreOriginal(deps: PostProductionDeps, asset: AssetForPost)
 }
 
 /** The removal provider's call, with its cost reserved and settled in the ledger like a generation. */
-function removeBackgroundWith(deps: PostProductionDeps, asset: AssetForPost, recipe: PostProductionRecipe): NonNullable<Parameters<typeof postProcessImage>[3]>["removeBackground"] {
+function removeBackgroundWith(deps: PostProductionDeps, asset: AssetForPost, recipe: PostProductionRecipe): PostProcessDeps["removeBackground"] {
   const id = recipe.removalProvider;
   if (!id) return undefined;
   return async (input) => {
@@ -145,10 +145,11 @@ async function storeRenditions(deps: PostProductionDeps, asset: AssetForPost, re
   for (let attempt = 0; ; attempt++) {
     const own = new Map((await db.assetRendition.findMany({ where: { assetId: asset.id }, select: { channel: true, fileName: true } })).map((r) => [r.channel, r.fileName]));
     const wanted = stored.map(({ rendition }) => renderFileName(template, { sku: context.sku, handle: context.handle, view: asset.view ?? asset.kind, channel: rendition.channel, ext: EXTENSIONS[rendition.format] ?? rendition.format, index: asset.candidateIndex + 1, productId: asset.productId.split("/").pop() }));
-    const taken = new Set((await db.assetRendition.findMany({ where: { shopId: asset.shopId, assetId: { not: asset.id }, fileName: { in: wanted.flatMap((name) => [name, ...candidatesFor(name)]) } }, select: { fileName: true } })).map((r) => r.fileName));
+    // Every other asset's name that starts like a wanted one: the name itself and any numbered twin of it.
+    const taken = new Set((await db.assetRendition.findMany({ where: { shopId: asset.shopId, assetId: { not: asset.id }, OR: wanted.map((name) => ({ fileName: { startsWith: fileNameStem(name) } })) }, select: { fileName: true } })).map((r) => r.fileName));
     const names = wanted.map((name, i) => {
       const ownName = own.get(stored[i]!.rendition.channel);
-      const chosen = ownName && !taken.has(ownName) && (ownName === name || ownName.startsWith(stemOf(name))) ? ownName : uniqueFileName(name, (candidate) => taken.has(candidate));
+      const chosen = ownName && !taken.has(ownName) && (ownName === name || ownName.startsWith(fileNameStem(name))) ? ownName : uniqueFileName(name, (candidate) => taken.has(candidate));
       taken.add(chosen);
       return chosen;
     });
@@ -167,18 +168,6 @@ async function storeRenditions(deps: PostProductionDeps, asset: AssetForPost, re
   }
 }
 
-function stemOf(name: string): string {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
-/** The names uniqueFileName may try for a base name (base, -2 … -20), so one query finds which are taken. */
-function candidatesFor(name: string): string[] {
-  const dot = name.lastIndexOf(".");
-  const stem = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot) : "";
-  return Array.from({ length: 19 }, (_, i) => `${stem}-${i + 2}${ext}`);
-}
 
 export async function postProcessAsset(deps: PostProductionDeps, assetId: string, attempt: { generation: number; isFinalAttempt: boolean }): Promise<PostOutcome> {
   const { db } = deps;
