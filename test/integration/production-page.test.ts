@@ -10,6 +10,7 @@ import { assetStore } from "../../app/storage/asset-store.server";
 import { closeQueues } from "../../jobs/queues";
 import { mirrorProduct } from "../support/factories";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
+import { refusedResponse } from "../support/route-refusal";
 
 const SHOP = "production-page.myshopify.com";
 const OTHER = "production-page-other.myshopify.com";
@@ -28,16 +29,6 @@ async function act(fields: Record<string, string>) {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.set(name, value);
   return pageAction(args(new Request(`${TEST_APP_URL}/app/production`, { method: "POST", body, headers: { Authorization: await bearer() } })));
-}
-
-async function thrown(run: () => Promise<unknown>): Promise<Response> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof Response) return error;
-    throw error;
-  }
-  throw new Error("expected a thrown Response");
 }
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000);
@@ -283,13 +274,13 @@ describe("Production page: loader, actions and the send route (PostgreSQL, Redis
   it("authenticates the page's loader and action and the send route: no session token, no data, nothing done", async () => {
     const before = await prisma.productionOrder.count();
     const noToken = (path: string, init: RequestInit = {}) => new Request(`${TEST_APP_URL}${path}?shop=${SHOP}`, init);
-    expect((await thrown(() => pageLoader(args(noToken("/app/production"))))).status).toBeGreaterThanOrEqual(300);
+    expect((await refusedResponse(() => pageLoader(args(noToken("/app/production"))))).status).toBeGreaterThanOrEqual(300);
     const form = new FormData();
     form.set("intent", "resume");
-    expect((await thrown(() => pageAction(args(noToken("/app/production", { method: "POST", body: form }))))).status).toBeGreaterThanOrEqual(300);
+    expect((await refusedResponse(() => pageAction(args(noToken("/app/production", { method: "POST", body: form }))))).status).toBeGreaterThanOrEqual(300);
     const send = new FormData();
     send.set("productIds", JSON.stringify([gid(2)]));
-    const refused = await thrown(() => sendAction(args(noToken("/api/production/send", { method: "POST", body: send, headers: { Authorization: "Bearer not-a-token" } }))));
+    const refused = await refusedResponse(() => sendAction(args(noToken("/api/production/send", { method: "POST", body: send, headers: { Authorization: "Bearer not-a-token" } }))));
     expect(refused.status).toBe(401);
     expect(await prisma.productionOrder.count()).toBe(before);
   });
