@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_POST_PRODUCTION_RECIPE } from "../imaging/post-production-recipe";
+import { DEFAULT_QC_RECIPE } from "../qc/qc-check";
 import { parseVideoSpec } from "../video/video-spec";
 import type { RecipeSpec, RecipeView } from "./recipe-spec";
 
@@ -122,5 +123,6 @@ export function defaultRecipeSpec(categoryKey: string, options: { demo: boolean 
     extra: {},
     // Worn garments stand on one hem/feet line across the catalog; accessories sit centred.
     postProduction: { ...structuredClone(DEFAULT_POST_PRODUCTION_RECIPE), align: categoryKey === "accessories" ? "center" : "bottom" },
+    qc: structuredClone(DEFAULT_QC_RECIPE),
   };
 }

@@ -4,6 +4,7 @@ import type { GenerationOperation, ProviderId } from "../providers/provider";
 import { PROVIDER_IDS } from "../providers/provider";
 import { videoSpecSchema } from "../video/video-spec";
 import { DEFAULT_POST_PRODUCTION_RECIPE, postProductionRecipeSchema } from "../imaging/post-production-recipe";
+import { DEFAULT_QC_RECIPE, qcRecipeSchema } from "../qc/qc-check";
 import { describeUnknownPlaceholders, hasStrayBraces, MAX_SEED, validatePromptTemplate } from "./prompt-template";
 
 /**
@@ -191,6 +192,8 @@ const recipeSpecObject = z.object({
   extra: extraSchema.default({}),
   /** Versions saved before post-production existed read as the defaults. */
   postProduction: postProductionRecipeSchema.default(DEFAULT_POST_PRODUCTION_RECIPE),
+  /** Quality gates (issue #6): per-category thresholds and automatic regenerations; older versions read as the defaults. */
+  qc: qcRecipeSchema.default(DEFAULT_QC_RECIPE),
 });
 
 /** Checks between fields: what the providers can do, one view per asset, a video that fits its output spec. */

@@ -114,4 +114,5 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
   await db.assetRendition.create({ data: { shopId: shop, assetId: asset.id, channel: "pdp-square", fileName: `sku-${n}_front_pdp-square.jpg`, storageKey: `sha256/cd/${"cd".repeat(32)}.jpg`, contentType: "image/jpeg", format: "jpeg", width: 2048, height: 2048, bytes: 1000 } });
   const lut = await db.brandLut.create({ data: { shopId: shop, name: "Warm", size: 2, sha256: "ef".repeat(32), storageKey: `sha256/ef/${"ef".repeat(32)}.cube`, bytes: 100, createdBy: "user:1" } });
   await db.postProductionSettings.create({ data: { shopId: shop, channels: [], activeLutId: lut.id, updatedBy: "user:1" } });
+  await db.reviewSettings.create({ data: { shopId: shop, brandSignOff: true, updatedBy: "user:1" } });
 }
