@@ -1,8 +1,10 @@
 import { useFetcher } from "@remix-run/react";
 import { RecipePostProduction } from "./recipe-post-production";
+import { RecipeQualityGates } from "./recipe-quality-gates";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, Divider, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ASSET_LABELS } from "../production/production-plan";
+import { QC_CHECKS, type QcCheckId } from "../qc/qc-check";
 import { PROMPT_PLACEHOLDERS, renderPrompt, type PromptProduct } from "../recipes/prompt-template";
 import {
   BACKGROUND_PRESETS,
@@ -43,6 +45,8 @@ const SEED_MODES = [
 function describeField(field: string): string {
   const view = /^views\.(\d+)\.(\w+)$/.exec(field);
   if (view) return `View ${Number(view[1]) + 1}: ${view[2]}`;
+  const gate = /^qc\.thresholds\.([\w-]+)(?:\.(flag|reject))?$/.exec(field);
+  if (gate && gate[1] in QC_CHECKS) return `Quality gates, ${QC_CHECKS[gate[1] as QcCheckId].label}${gate[2] ? `: ${gate[2]} threshold` : ""}`;
   const labels: Record<string, string> = {
     provider: "Image provider",
     model: "Model",
@@ -69,6 +73,8 @@ function describeField(field: string): string {
     "output.video.height": "Video height",
     "output.video.fps": "Video frame rate",
     extra: "Provider settings",
+    "qc.thresholds": "Quality gates",
+    "qc.autoRegenerate": "Automatic regenerations",
     note: "Version note",
     category: "Category",
     form: "Form",
@@ -351,6 +357,9 @@ export function RecipeEditor({ category, currentVersion, spec, sample, providers
         <Divider />
 
         <RecipePostProduction value={draft.postProduction} onChange={(value) => set("postProduction", value)} errors={errors} removalProviders={removalProviders} channels={channels} />
+        <Divider />
+
+        <RecipeQualityGates value={draft.qc} onChange={(value) => set("qc", value)} errors={errors} />
         <Divider />
 
         <BlockStack gap="300">
