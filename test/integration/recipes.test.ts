@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
+import { DEFAULT_QC_RECIPE, defaultThreshold, QC_CHECK_IDS, thresholdFor } from "../../app/qc/qc-check";
 import { DEFAULT_CATEGORIES, defaultRecipeSpec } from "../../app/recipes/garment-category";
 import {
   ensureDefaultRecipes,
@@ -13,6 +14,7 @@ import {
   uploadModelReference,
 } from "../../app/recipes/recipes.server";
 import { loadRecipesPage, submitRecipesForm } from "../../app/recipes/recipes-page.server";
+import { recipeSpecSchema } from "../../app/recipes/recipe-spec";
 import { signedAssetUrl } from "../../app/storage/signed-url.server";
 import { loader as filesLoader } from "../../app/routes/files.$";
 import { action as recipesAction, loader as recipesLoader } from "../../app/routes/app.recipes";
@@ -28,6 +30,10 @@ async function png(width: number, height: number): Promise<Buffer> {
 
 function file(bytes: Buffer | string, name: string, type: string): File {
   return new File([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], name, { type });
+}
+
+function recipeSpecOf(row: { spec: unknown }) {
+  return recipeSpecSchema.parse(row.spec);
 }
 
 async function callFiles(url: string): Promise<Response> {
@@ -129,6 +135,58 @@ describe("brand recipes (PostgreSQL)", () => {
     expect(await saveRecipeVersion(prisma, SHOP, "no-such", defaultRecipeSpec("tops", { demo: true }), "user:7")).toMatchObject({ ok: false, errors: { category: expect.any(String) } });
     expect(await prisma.recipeVersion.count({ where: { shopId: SHOP } })).toBe(before);
     expect(await prisma.auditEvent.count({ where: { shopId: SHOP } })).toBe(audits);
+  });
+
+  it("keeps a quality-gate override in the next version with the defaults elsewhere, and refuses a reject threshold on the wrong side of its flag", async () => {
+    const v1 = await resolveRecipeForProduct(prisma, SHOP, { productType: "Knitwear", tags: [] }, { demo: false });
+    expect(v1).toMatchObject({ categoryKey: "knitwear", version: 1 });
+    expect(v1.spec.qc).toEqual(DEFAULT_QC_RECIPE);
+
+    const base = { ...defaultRecipeSpec("knitwear", { demo: false }), operation: "product-to-model", model: "product-to-model" };
+    const override = { flag: 2, reject: 4.5 };
+    const saved = await saveRecipeVersion(prisma, SHOP, "knitwear", { ...base, qc: { thresholds: { "garment-colour": override }, autoRegenerate: 3 } }, "user:7", "Stricter colour for knits");
+    expect(saved).toMatchObject({ ok: true, version: 2 });
+
+    const v2 = await resolveRecipeForProduct(prisma, SHOP, { productType: "Knitwear", tags: [] }, { demo: false });
+    expect(v2.version).toBe(2);
+    expect(v2.spec.qc).toEqual({ thresholds: { "garment-colour": override }, autoRegenerate: 3 });
+    // The stored version holds only the override; every other check reads its default.
+    const row = await prisma.recipeVersion.findUniqueOrThrow({ where: { id: v2.recipeVersionId } });
+    expect((row.spec as { qc: unknown }).qc).toEqual({ thresholds: { "garment-colour": override }, autoRegenerate: 3 });
+    for (const check of QC_CHECK_IDS) expect(thresholdFor(v2.spec.qc, check)).toEqual(check === "garment-colour" ? override : defaultThreshold(check));
+    // Version 1 still says which thresholds applied to what it made.
+    expect(recipeSpecOf(await prisma.recipeVersion.findUniqueOrThrow({ where: { id: v1.recipeVersionId } })).qc).toEqual(DEFAULT_QC_RECIPE);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shopId: SHOP, action: "recipes.version.saved", data: { path: ["recipeVersionId"], equals: v2.recipeVersionId } } });
+    expect(Object.keys((audit.data as { changed: Record<string, unknown> }).changed).sort()).toEqual(["model", "operation", "qc"]);
+
+    const versions = await prisma.recipeVersion.count({ where: { shopId: SHOP } });
+    const refused = await saveRecipeVersion(
+      prisma,
+      SHOP,
+      "knitwear",
+      { ...base, qc: { thresholds: { "garment-colour": override, sharpness: { flag: 60, reject: 70 }, "edge-halo": { flag: 8, reject: 4 } }, autoRegenerate: 6 } },
+      "user:7",
+    );
+    expect(refused).toEqual({
+      ok: false,
+      errors: {
+        // Sharpness gets worse downwards, edge halo upwards: each is told its own way round.
+        "qc.thresholds.sharpness.reject": "must be at or below the flag threshold (60): a reject is worse than a flag",
+        "qc.thresholds.edge-halo.reject": "must be at or above the flag threshold (8): a reject is worse than a flag",
+        "qc.autoRegenerate": "must be at most 5: more regenerations cost more than a reviewer's look",
+      },
+    });
+    // Through the page's form: an emptied-out number arrives as null and is named on its field.
+    const form = new FormData();
+    form.set("intent", "save-recipe");
+    form.set("categoryKey", "knitwear");
+    form.set("payload", JSON.stringify({ ...base, qc: { thresholds: { exposure: { flag: Number.NaN, reject: 6 } }, autoRegenerate: 1 } }));
+    expect(await submitRecipesForm(new Request("https://shotlane.test/app/recipes", { method: "POST", body: form }), { shop: SHOP, actor: "user:7", demo: false })).toEqual({
+      intent: "save-recipe",
+      ok: false,
+      errors: { "qc.thresholds.exposure.flag": "enter the score at which the check flags" },
+    });
+    expect(await prisma.recipeVersion.count({ where: { shopId: SHOP } })).toBe(versions);
   });
 
   it("accepts a real PNG as model reference, refuses HTML named .png and a 100×100 image, and serves it by signed URL", async () => {
