@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { BudgetSettingsCard } from "../components/budget-settings-card";
 import { ProviderCredentialsCard } from "../components/provider-credentials-card";
+import { ReviewSettingsCard } from "../components/review-settings-card";
 import { loadSettingsPage, submitSettingsForm } from "../settings/settings-page.server";
 import { requireShopAdmin } from "../shopify/require-shop-admin.server";
 
@@ -17,9 +18,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { demo, providers, budgets, spend } = useLoaderData<typeof loader>();
+  const { demo, providers, budgets, spend, review } = useLoaderData<typeof loader>();
   return (
-    <Page title="Settings" subtitle="Your AI providers' API keys and the spending limits for production." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Settings" subtitle="Your AI providers' API keys, the spending limits for production and how generated assets are approved." backAction={{ content: "Catalog", url: "/app" }}>
       <Layout>
         <Layout.AnnotatedSection id="providers" title="AI providers" description="Keys are encrypted at rest and never shown again after saving; only their last four characters are.">
           <BlockStack gap="400">
@@ -35,6 +36,9 @@ export default function SettingsPage() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection id="budgets" title="Budgets" description="Limits in US dollars, as providers bill.">
           <BudgetSettingsCard budgets={budgets} spend={spend} />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection id="review" title="Review" description="Who has the last word before an asset is approved.">
+          <ReviewSettingsCard review={review} />
         </Layout.AnnotatedSection>
       </Layout>
     </Page>
