@@ -77,7 +77,7 @@ export function RecipeQualityGates({ value, onChange, errors }: Props) {
         </Text>
       ) : null}
       {GROUPS.map((group) => (
-        <BlockStack key={group.media} gap="200">
+        <BlockStack key={group.media} gap="400">
           <Text as="h4" variant="headingSm">
             {group.title}
           </Text>
@@ -121,38 +121,36 @@ function ThresholdRow({ check, typed, overridden, onChange, error }: { check: Qc
       placeholder={String(fallback[which])}
       onChange={(text) => onChange({ ...typed, [which]: text })}
       autoComplete="off"
+      suffix={definition.unit}
       error={error(`thresholds.${check}.${which}`)}
       helpText={typed[which].trim() === "" ? undefined : `Default ${fallback[which]}`}
     />
   );
   return (
-    <InlineGrid columns={{ xs: 1, md: "3fr 1fr 1fr 7rem" }} gap="200" alignItems="start">
-      <BlockStack gap="050">
+    <BlockStack gap="100">
+      <InlineStack align="space-between" blockAlign="center" wrap={false}>
         <InlineStack gap="200" blockAlign="center">
           <Text as="span" fontWeight="semibold">
             {definition.label}
           </Text>
-          <Text as="span" tone="subdued">
-            {definition.unit}
-          </Text>
           {overridden ? <Badge tone="info">Changed</Badge> : null}
         </InlineStack>
-        <Text as="p" variant="bodySm" tone="subdued">
-          {definition.help}
-        </Text>
-        {rowError ? (
-          <Text as="p" tone="critical">
-            {rowError}
-          </Text>
-        ) : null}
-      </BlockStack>
-      {field("flag", "Flag")}
-      {field("reject", "Reject")}
-      <Box paddingBlockStart="600">
         <Button variant="plain" disabled={typed.flag === "" && typed.reject === ""} onClick={() => onChange({ flag: "", reject: "" })} accessibilityLabel={`Reset ${definition.label} to the default`}>
           Reset to default
         </Button>
-      </Box>
-    </InlineGrid>
+      </InlineStack>
+      <Text as="p" variant="bodySm" tone="subdued">
+        {definition.help}
+      </Text>
+      {rowError ? (
+        <Text as="p" tone="critical">
+          {rowError}
+        </Text>
+      ) : null}
+      <InlineGrid columns={2} gap="300" alignItems="start">
+        {field("flag", "Flag")}
+        {field("reject", "Reject")}
+      </InlineGrid>
+    </BlockStack>
   );
 }

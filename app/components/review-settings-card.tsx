@@ -21,7 +21,7 @@ export function ReviewSettingsCard({ review }: ReviewSettingsCardProps) {
     <Card>
       <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
-          Review
+          Brand sign-off
         </Text>
         <FieldErrorsBanner errors={errors} title="Review settings not saved: fix these" describe={(field) => FIELD_LABELS[field] ?? field} />
         {result?.ok ? <Banner tone="success" title={result.message ?? "Review settings saved"} /> : null}
