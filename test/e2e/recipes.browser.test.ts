@@ -98,4 +98,63 @@ describe("brand recipes in Chromium", () => {
     await page.getByRole("heading", { name: "Tops recipe" }).waitFor();
     expect(await page.getByRole("list", { name: "Version history" }).locator("li").count()).toBe(1);
   });
+
+  it("edits the quality gates: an inverted pair is refused on its field, an override and the regeneration count are kept after reload, reset returns to the default", async () => {
+    await page.goto(`${stack.appUrl}/app/recipes?category=knitwear`);
+    await page.getByRole("heading", { name: "Knitwear recipe" }).waitFor();
+    await page.getByRole("heading", { name: "Quality gates", exact: true }).waitFor();
+    const sharpnessReject = page.getByLabel("Sharpness: Reject below", { exact: true });
+    const colourFlag = page.getByLabel("Garment colour: Flag above", { exact: true });
+    const colourReject = page.getByLabel("Garment colour: Reject above", { exact: true });
+    // Empty fields show the category's defaults.
+    await expect(sharpnessReject.getAttribute("placeholder")).resolves.toBe("25");
+    await expect(colourFlag.getAttribute("placeholder")).resolves.toBe("3");
+    await expect(page.getByLabel("Video resolution: Flag below", { exact: true }).getAttribute("placeholder")).resolves.toBe("1");
+
+    // Sharpness gets worse downwards: rejecting above the flag threshold is refused, on that field and in the list.
+    await sharpnessReject.fill("70");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Nothing was saved: fix these").waitFor();
+    const message = "must be at or below the flag threshold (60): a reject is worse than a flag";
+    await page.getByText(`Quality gates, Sharpness: reject threshold: ${message}`).waitFor();
+    await expect(page.getByText(message).count()).resolves.toBe(2);
+    await expect(sharpnessReject.getAttribute("aria-invalid")).resolves.toBe("true");
+    await expect(page.getByLabel("Sharpness: Flag below", { exact: true }).getAttribute("aria-invalid")).resolves.not.toBe("true");
+    const describedBy = (await sharpnessReject.getAttribute("aria-describedby")) ?? "";
+    const fieldError = await Promise.all(describedBy.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).innerText()));
+    expect(fieldError.join(" ")).toContain(message);
+    await sharpnessReject.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("recipes-quality-gates-error") });
+
+    await page.getByRole("button", { name: "Reset Sharpness to the default" }).click();
+    await expect(sharpnessReject.inputValue()).resolves.toBe("");
+    await colourFlag.fill("2");
+    await colourReject.fill("4.5");
+    await page.getByText("Default 3", { exact: true }).waitFor();
+    await page.getByLabel("Regenerate rejected AI candidates automatically", { exact: true }).selectOption("3");
+    await page.getByLabel("Version note", { exact: true }).fill("Stricter garment colour for knits");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Saved as version 2").waitFor();
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Knitwear recipe" }).waitFor();
+    await expect(colourFlag.inputValue()).resolves.toBe("2");
+    await expect(colourReject.inputValue()).resolves.toBe("4.5");
+    await expect(sharpnessReject.inputValue()).resolves.toBe("");
+    await expect(page.getByLabel("Regenerate rejected AI candidates automatically", { exact: true }).inputValue()).resolves.toBe("3");
+    // Only the changed check is marked.
+    await expect(page.getByText("Changed", { exact: true }).count()).resolves.toBe(1);
+    await colourFlag.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath("recipes-quality-gates") });
+
+    // Reset to default, saved, leaves no override behind.
+    await page.getByRole("button", { name: "Reset Garment colour to the default" }).click();
+    await expect(colourFlag.inputValue()).resolves.toBe("");
+    await page.getByRole("button", { name: "Save as new version" }).click();
+    await page.getByText("Saved as version 3").waitFor();
+    await page.reload();
+    await expect(page.getByLabel("Garment colour: Flag above", { exact: true }).inputValue()).resolves.toBe("");
+    await expect(page.getByText("Changed", { exact: true }).count()).resolves.toBe(0);
+    await expect(page.getByLabel("Regenerate rejected AI candidates automatically", { exact: true }).inputValue()).resolves.toBe("3");
+  });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
@@ -81,5 +82,46 @@ describe("Settings page in Chromium", () => {
 
     await page.getByRole("button", { name: "Remove ComfyUI key" }).click();
     await page.getByText("ComfyUI key removed").waitFor();
+  });
+
+  it("turns brand sign-off on and off, keeps it across reloads and audits each change with the staff account", async () => {
+    const shop = stack.env.SHOTLANE_DEMO_SHOP;
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const events = async () =>
+        (await db.query<{ actor: string; subjectType: string; data: unknown }>(`SELECT "actor", "subjectType", "data" FROM "AuditEvent" WHERE "shopId" = $1 AND "action" = 'review.settings.saved' ORDER BY "at"`, [shop])).rows;
+      const stored = async () => (await db.query<{ brandSignOff: boolean; updatedBy: string | null }>(`SELECT "brandSignOff", "updatedBy" FROM "ReviewSettings" WHERE "shopId" = $1`, [shop])).rows;
+
+      await page.goto(`${stack.appUrl}/app/settings`);
+      await page.getByRole("heading", { name: "Brand sign-off", exact: true }).waitFor();
+      await page.getByText("Each approval and sign-off is recorded with the Shopify staff account that made it").waitFor();
+      const signOff = page.getByRole("checkbox", { name: "Require brand sign-off after a reviewer approves" });
+      await expect(signOff.isChecked()).resolves.toBe(false);
+      expect(await stored()).toEqual([]);
+
+      await signOff.check();
+      await page.getByRole("button", { name: "Save review settings" }).click();
+      await page.getByText("Review settings saved: approvals now wait for a brand sign-off").waitFor();
+      await page.reload();
+      await expect(page.getByRole("checkbox", { name: "Require brand sign-off after a reviewer approves" }).isChecked()).resolves.toBe(true);
+      await page.getByRole("heading", { name: "Brand sign-off", exact: true }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: screenshotPath("settings-review") });
+      expect(await stored()).toEqual([{ brandSignOff: true, updatedBy: "user:demo" }]);
+      expect(await events()).toEqual([{ actor: "user:demo", subjectType: "ReviewSettings", data: { before: { brandSignOff: false }, after: { brandSignOff: true } } }]);
+
+      await page.getByRole("checkbox", { name: "Require brand sign-off after a reviewer approves" }).uncheck();
+      await page.getByRole("button", { name: "Save review settings" }).click();
+      await page.getByText("Review settings saved: a reviewer's approval is final").waitFor();
+      await page.reload();
+      await expect(page.getByRole("checkbox", { name: "Require brand sign-off after a reviewer approves" }).isChecked()).resolves.toBe(false);
+      expect(await stored()).toEqual([{ brandSignOff: false, updatedBy: "user:demo" }]);
+      expect((await events()).map((e) => e.data)).toEqual([
+        { before: { brandSignOff: false }, after: { brandSignOff: true } },
+        { before: { brandSignOff: true }, after: { brandSignOff: false } },
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 });
