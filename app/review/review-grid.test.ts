@@ -15,6 +15,7 @@ import {
   pickThumbnail,
   readQcReport,
   recipeLabel,
+  reviewDecisionInput,
   reviewKeyOf,
   reviewPageCount,
   reviewSearch,
@@ -182,5 +183,20 @@ describe("checks table", () => {
 
   it("names the field and the fix in errors", () => {
     expect(describeErrors({ reason: "choose a reason: anatomy, …", "assetIds.0": "is not an asset id" })).toEqual(["Reject reason: choose a reason: anatomy, …", "Selection: is not an asset id"]);
+  });
+});
+
+describe("decision forms", () => {
+  it("reads repeated assetIds, drops empty fields and turns flagged into a boolean", () => {
+    const form = new FormData();
+    form.set("intent", "flag");
+    form.append("assetIds", "a1");
+    form.append("assetIds", "a2");
+    form.set("note", "  ");
+    form.set("flagged", "true");
+    expect(reviewDecisionInput(form)).toEqual({ intent: "flag", assetIds: ["a1", "a2"], flagged: true });
+    const reject = new URLSearchParams("intent=reject&assetIds=a1&reason=other&note=left+hand&flagged=maybe");
+    expect(reviewDecisionInput(reject)).toEqual({ intent: "reject", assetIds: ["a1"], reason: "other", note: "left hand", flagged: "maybe" });
+    expect(reviewDecisionInput(new FormData())).toEqual({ assetIds: [] });
   });
 });

@@ -321,3 +321,23 @@ export function describeErrors(errors: Record<string, string>): string[] {
     return `${label}: ${message}`;
   });
 }
+
+/**
+ * A decision form as the decision schema reads it: `assetIds` repeated, empty
+ * fields absent, `flagged` as a boolean. The schema itself says what is wrong.
+ */
+export function reviewDecisionInput(form: { get(name: string): FormDataEntryValue | null; getAll(name: string): FormDataEntryValue[] }): Record<string, unknown> {
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" && value.trim() !== "" ? value : undefined;
+  };
+  const flagged = text("flagged");
+  const input: Record<string, unknown> = {
+    intent: text("intent"),
+    assetIds: form.getAll("assetIds").filter((v): v is string => typeof v === "string" && v !== ""),
+    reason: text("reason"),
+    note: text("note"),
+    flagged: flagged === "true" ? true : flagged === "false" ? false : flagged,
+  };
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
