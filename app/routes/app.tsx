@@ -27,6 +27,7 @@ export default function AppLayout() {
           <Link to="/app/routing">Tier routing</Link>
           <Link to="/app/plans">Production plans</Link>
           <Link to="/app/production">Production</Link>
+          <Link to="/app/review">Review</Link>
           <Link to="/app/recipes">Brand recipes</Link>
           <Link to="/app/post-production">Post-production</Link>
           <Link to="/app/settings">Settings</Link>

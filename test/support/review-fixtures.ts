@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import sharp from "sharp";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
 import { checkResult, type QcCheckResult, type QcReport, type QcVerdict } from "../../app/qc/qc-check";
+import { categoryForProduct, DEFAULT_CATEGORIES } from "../../app/recipes/garment-category";
 import { ensureDefaultRecipes } from "../../app/recipes/recipes.server";
 import type { AssetStore } from "../../app/storage/asset-store";
 import { mirrorProduct } from "./factories";
@@ -163,7 +164,10 @@ export async function seedReviewQueue(db: PrismaClient, store: AssetStore, shopI
 
   await ensureDefaultRecipes(db, shopId, { demo: true });
   const versions = await db.recipeVersion.findMany({ where: { shopId }, select: { id: true, recipe: { select: { categoryKey: true } } } });
-  const versionFor = (productType: string) => versions.find((v) => v.recipe.categoryKey === (productType === "Dresses" ? "dresses" : productType === "Bottoms" ? "bottoms" : "tops"))?.id ?? versions[0]?.id ?? null;
+  const versionFor = (productType: string) => {
+    const key = categoryForProduct(DEFAULT_CATEGORIES, { productType, tags: [] }) ?? "tops";
+    return versions.find((v) => v.recipe.categoryKey === key)?.id ?? versions[0]?.id ?? null;
+  };
 
   // One order and one request per product, as a production flow leaves them.
   const orders = fixtureProducts.map((p, n) => ({ id: fixtureId("o"), shopId, productId: productIds[n], status: "completed", source: "bulk", requestedBy: "user:fixtures", createdAt: start, finishedAt: start }));
