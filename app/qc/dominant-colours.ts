@@ -7,7 +7,7 @@ import { ciede2000, srgbToLab, type Lab } from "./ciede2000";
  * the video first-frame check (issue #6). Pure.
  *
  * Speed comes from never touching every pixel: pixels are sampled on a grid
- * and binned by their colour quantised to 6 bits a channel (each bin keeps
+ * and binned by their colour quantised to 5 bits a channel (each bin keeps
  * the exact sum of its members, so its mean is not quantised); k-means then
  * runs over the occupied bins weighted by their counts, and CIELAB is worked
  * out once per bin. k-means is Euclidean in CIELAB (a mean needs a metric;
@@ -33,7 +33,7 @@ export const MERGE_DELTA_E = 5;
 /** A colour covering less of the region than this is not dominant (seams, labels, edge pixels). */
 export const MIN_DOMINANT_SHARE = 0.05;
 
-const BIN_BITS = 6;
+const BIN_BITS = 5;
 const BIN_SHIFT = 8 - BIN_BITS;
 export const BIN_COUNT = 1 << (3 * BIN_BITS);
 const RESTARTS = 3;

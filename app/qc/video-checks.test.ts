@@ -99,7 +99,7 @@ describe("runVideoChecks: the probe's facts", () => {
     const checks = byCheck(runVideoChecks(videoFactsFromProbe(parseProbeOutput(NTSC_FULL_HD), 85_000), { durationSeconds: 1 }, null, null, DEFAULT_QC_RECIPE));
     for (const id of ["video-duration", "video-resolution", "video-frame-rate", "video-codec", "video-size"]) expect(checks[id].verdict).toBe("pass");
     expect(checks["video-frame-rate"].score).toBe(29.97);
-    expect(checks["video-resolution"].reason).toBe("1920×1080: the short edge is 1080 px, 1× the 1080 px of full HD.");
+    expect(checks["video-resolution"].reason).toBe("1920×1080: the short edge is 1080 px, 1× the 1080 px of full HD");
   });
 
   it("flags a 720p clip and rejects a slow, short MPEG-4 Part 2 clip on every count it fails", () => {
@@ -109,7 +109,7 @@ describe("runVideoChecks: the probe's facts", () => {
 
     const slow = byCheck(runVideoChecks(videoFactsFromProbe(parseProbeOutput(MPEG4_SLOW), 184_925), { durationSeconds: 5 }, null, null, DEFAULT_QC_RECIPE));
     expect(slow["video-duration"]).toMatchObject({ verdict: "reject", score: 3.5 });
-    expect(slow["video-duration"].reason).toBe("The clip runs 1.5 s against the recipe's 5 s (3.5 s off).");
+    expect(slow["video-duration"].reason).toBe("The clip runs 1.5 s against the recipe's 5 s (3.5 s off)");
     expect(slow["video-frame-rate"]).toMatchObject({ verdict: "reject", score: 12 });
     expect(slow["video-codec"]).toMatchObject({ verdict: "reject", score: 1 });
     expect(slow["video-codec"].reason).toMatch(/mpeg4, not H\.264/);

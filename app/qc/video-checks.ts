@@ -54,41 +54,41 @@ export function runVideoChecks(facts: VideoFacts, expected: { durationSeconds: n
   const hasVideo = facts.width > 0 && facts.height > 0;
   const checks: QcCheckResult[] = [];
 
-  if (facts.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), "Duration not measured: ffmpeg reported no duration for the clip."));
-  else if (expected.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), `Duration not judged: the clip runs ${round(facts.durationSeconds)} s but the recipe sets no clip length.`));
+  if (facts.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), "Duration not measured: ffmpeg reported no duration for the clip"));
+  else if (expected.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), `Duration not judged: the clip runs ${round(facts.durationSeconds)} s but the recipe sets no clip length`));
   else {
     const off = Math.abs(facts.durationSeconds - expected.durationSeconds);
-    checks.push(checkResult("video-duration", off, t("video-duration"), `The clip runs ${round(facts.durationSeconds)} s against the recipe's ${round(expected.durationSeconds)} s (${round(off)} s off).`, { durationSeconds: facts.durationSeconds, expectedSeconds: expected.durationSeconds }));
+    checks.push(checkResult("video-duration", off, t("video-duration"), `The clip runs ${round(facts.durationSeconds)} s against the recipe's ${round(expected.durationSeconds)} s (${round(off)} s off)`, { durationSeconds: facts.durationSeconds, expectedSeconds: expected.durationSeconds }));
   }
 
-  if (!hasVideo) checks.push(unmeasured("video-resolution", t("video-resolution"), "Resolution not measured: the file has no video stream."));
+  if (!hasVideo) checks.push(unmeasured("video-resolution", t("video-resolution"), "Resolution not measured: the file has no video stream"));
   else {
     const shortEdge = Math.min(facts.width, facts.height);
-    checks.push(checkResult("video-resolution", shortEdge / FULL_HD_SHORT_EDGE, t("video-resolution"), `${facts.width}×${facts.height}: the short edge is ${shortEdge} px, ${round(shortEdge / FULL_HD_SHORT_EDGE)}× the ${FULL_HD_SHORT_EDGE} px of full HD.`, { width: facts.width, height: facts.height }));
+    checks.push(checkResult("video-resolution", shortEdge / FULL_HD_SHORT_EDGE, t("video-resolution"), `${facts.width}×${facts.height}: the short edge is ${shortEdge} px, ${round(shortEdge / FULL_HD_SHORT_EDGE)}× the ${FULL_HD_SHORT_EDGE} px of full HD`, { width: facts.width, height: facts.height }));
   }
 
-  if (facts.fps === null) checks.push(unmeasured("video-frame-rate", t("video-frame-rate"), `Frame rate not measured: ${hasVideo ? "ffmpeg reported none for the video stream" : "the file has no video stream"}.`));
-  else checks.push(checkResult("video-frame-rate", facts.fps, t("video-frame-rate"), `The clip plays at ${round(facts.fps, 3)} frames per second.`));
+  if (facts.fps === null) checks.push(unmeasured("video-frame-rate", t("video-frame-rate"), `Frame rate not measured: ${hasVideo ? "ffmpeg reported none for the video stream" : "the file has no video stream"}`));
+  else checks.push(checkResult("video-frame-rate", facts.fps, t("video-frame-rate"), `The clip plays at ${round(facts.fps, 3)} frames per second`));
 
-  if (facts.codec === null) checks.push(unmeasured("video-codec", t("video-codec"), "Codec not measured: the file has no video stream."));
+  if (facts.codec === null) checks.push(unmeasured("video-codec", t("video-codec"), "Codec not measured: the file has no video stream"));
   else {
     const h264 = facts.codec.toLowerCase() === "h264";
-    checks.push(checkResult("video-codec", h264 ? 0 : 1, t("video-codec"), h264 ? "The video is H.264, which Shopify plays everywhere." : `The video is ${facts.codec}, not H.264: some browsers and Shopify's own players may not play it.`, { codec: facts.codec }));
+    checks.push(checkResult("video-codec", h264 ? 0 : 1, t("video-codec"), h264 ? "The video is H.264, which Shopify plays everywhere" : `The video is ${facts.codec}, not H.264: some browsers and Shopify's own players may not play it`, { codec: facts.codec }));
   }
 
   const mb = facts.bytes / BYTES_PER_MB;
-  checks.push(checkResult("video-size", mb, t("video-size"), `The file is ${round(mb, 1)} MB.`, { bytes: facts.bytes }));
+  checks.push(checkResult("video-size", mb, t("video-size"), `The file is ${round(mb, 1)} MB`, { bytes: facts.bytes }));
 
   checks.push(checkFirstFrame(firstFrame, source, t("video-first-frame")));
   return checks;
 }
 
 function checkFirstFrame(frame: RawImage | null, source: RawImage | null, threshold: ReturnType<typeof thresholdFor>): QcCheckResult {
-  if (!frame) return unmeasured("video-first-frame", threshold, "First frame not compared: no frame could be taken from the clip.");
-  if (!source) return unmeasured("video-first-frame", threshold, "First frame not compared: there is no source image to compare with.");
+  if (!frame) return unmeasured("video-first-frame", threshold, "First frame not compared: no frame could be taken from the clip");
+  if (!source) return unmeasured("video-first-frame", threshold, "First frame not compared: there is no source image to compare with");
   const match = compareFirstFrame(frame, source);
   const where = match.zoom > 1.01 ? ` (best matching a ${round(match.zoom)}× crop of the source)` : "";
-  return checkResult("video-first-frame", match.deltaE, threshold, `The first frame differs from the source image by ΔE00 ${round(match.deltaE, 1)} on average over a ${match.columns}×${match.rows} grid${where}.`, {
+  return checkResult("video-first-frame", match.deltaE, threshold, `The first frame differs from the source image by ΔE00 ${round(match.deltaE, 1)} on average over a ${match.columns}×${match.rows} grid${where}`, {
     zoom: round(match.zoom, 3),
     window: { x: round(match.x, 3), y: round(match.y, 3) },
     grid: [match.columns, match.rows],
