@@ -201,10 +201,11 @@ export function formatQcEvaluation(evaluation: QcEvaluation): string {
   const n = evaluation.negatives;
   lines.push(`  images expected to pass: ${n.pass} passed, ${n.flag} flagged, ${n.reject} rejected`);
   lines.push("");
-  lines.push(`  ${"defect".padEnd(22)} ${"severity".padEnd(13)} ${"images".padStart(6)}  caught by its check  not passed`);
+  const width = Math.max(6, ...evaluation.bySeverity.map((g) => g.defect.length));
+  lines.push(`  ${"defect".padEnd(width)} ${"severity".padEnd(13)} ${"images".padStart(6)}  caught by its check  not passed`);
   for (const g of evaluation.bySeverity) {
     const caught = g.positives === 0 ? "(control)" : `${g.caughtByExpected}/${g.positives} = ${ratio(g.recall)}`;
-    lines.push(`  ${g.defect.padEnd(22)} ${g.severity.padEnd(13)} ${String(g.images).padStart(6)}  ${caught.padEnd(19)}  ${g.notPassed}/${g.images}`);
+    lines.push(`  ${g.defect.padEnd(width)} ${g.severity.padEnd(13)} ${String(g.images).padStart(6)}  ${caught.padEnd(19)}  ${g.notPassed}/${g.images}`);
   }
   return lines.join("\n");
 }
