@@ -80,6 +80,18 @@ export const postProductionQueue: QueueDefinition<{ shopId: string; assetId: str
   jobOptions: { attempts: 4, backoff: { type: "exponential", delay: 3000, jitter: 0.5 }, ...retained },
 };
 
+/**
+ * Layer-1 quality checks of one asset (issue #6): the parent of its
+ * post-production job (or, for a clip, of its generate job), so it runs on
+ * the finished renditions. Checks that cannot run leave the asset for a
+ * person with the reason, so a failure here never loses an asset.
+ */
+export const qualityCheckQueue: QueueDefinition<{ shopId: string; assetId: string; generation: number }> = {
+  name: "quality-check",
+  payload: z.object({ shopId: shopDomain, assetId: cuid("Asset"), generation: z.number().int().min(0, "must be the order's flow generation (0 or more)") }).strict(),
+  jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 3000, jitter: 0.5 }, ...retained },
+};
+
 /** Re-creates production jobs that Redis lost, from the database (the source of truth). */
 export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
   name: "production-reconcile",
@@ -89,7 +101,7 @@ export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
 
 export const PRODUCTION_RECONCILE_EVERY_MS = 60_000;
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, ...GENERATE_QUEUES] as const;
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

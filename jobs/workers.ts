@@ -6,6 +6,7 @@ import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
 import { processPostProduction } from "./processors/post-production";
+import { processQualityCheck } from "./processors/quality-check";
 import { processGenerate, processProductionOrder, processProductionReconcile, processProductionRequest } from "./processors/production";
 import { PROVIDER_LIMITS } from "./provider-limits";
 import {
@@ -19,6 +20,7 @@ import {
   productionOrderQueue,
   productionReconcileQueue,
   productionRequestQueue,
+  qualityCheckQueue,
   RECONCILE_SCHEDULE,
   type QueueDefinition,
 } from "./queues";
@@ -36,6 +38,8 @@ const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
   [productionReconcileQueue as QueueDefinition<never>, processProductionReconcile, { concurrency: 1 }],
   // sharp already spreads one image over libuv's threads; two at a time keeps both cores busy without thrashing.
   [postProductionQueue as QueueDefinition<never>, processPostProduction, { concurrency: 2 }],
+  // The checks are single-threaded JS on ~2 MP plus a few sharp decodes: two at a time, like post-production.
+  [qualityCheckQueue as QueueDefinition<never>, processQualityCheck, { concurrency: 2 }],
   ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 

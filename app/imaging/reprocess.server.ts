@@ -49,6 +49,7 @@ export async function reprocessStoreImages(db: PrismaClient, shopId: string, pro
           recipeVersionId: recipe.recipeVersionId,
           view: `image-${media.position + 1}`,
           postStatus: "queued",
+          qcStatus: "queued",
           sourceMediaId: media.id,
           sourceUrl: media.url,
         })),

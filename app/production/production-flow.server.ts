@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { FlowJob } from "bullmq";
-import { generateQueue, getFlowProducer, getQueue, postProductionQueue, productionOrderQueue, productionRequestQueue, withEnqueueTimeout } from "../../jobs/queues";
+import { generateQueue, getFlowProducer, getQueue, postProductionQueue, productionOrderQueue, productionRequestQueue, qualityCheckQueue, withEnqueueTimeout } from "../../jobs/queues";
 import type { ProviderId } from "../providers/provider";
 import { isAssetFinished } from "./production-status";
 
@@ -9,8 +9,11 @@ export const orderJobId = (orderId: string, generation: number) => `order-${orde
 export const requestJobId = (requestId: string, generation: number) => `request-${requestId}-g${generation}`;
 export const assetJobId = (assetId: string, generation: number) => `asset-${assetId}-g${generation}`;
 export const postJobId = (assetId: string, generation: number) => `post-${assetId}-g${generation}`;
+export const qcJobId = (assetId: string, generation: number) => `qc-${assetId}-g${generation}`;
 
-type FlowAsset = { id: string; status: string; provider: string; source: string; postStatus: string | null };
+type FlowAsset = { id: string; status: string; provider: string; source: string; postStatus: string | null; qcStatus: string | null };
+
+const open = (status: string | null) => status === "queued" || status === "processing" || status === "running";
 
 /** An AI candidate still to generate: its job on the provider's queue. */
 function generateJob(shopId: string, asset: FlowAsset, g: number): FlowJob {
@@ -24,37 +27,40 @@ function generateJob(shopId: string, asset: FlowAsset, g: number): FlowJob {
 }
 
 /**
- * One asset's jobs: post-production (when planned and not done) runs after
- * its generate job (when the file is not stored yet). Images from the store
- * have no generate job: post-production fetches them itself.
+ * One asset's jobs, each the parent of the one before it: QC (when planned
+ * and not done) after post-production (when planned and not done) after its
+ * generate job (when the file is not stored yet). Images from the store or a
+ * retouch upload have no generate job: the file is there already.
  */
 function assetJobs(shopId: string, asset: FlowAsset, g: number): FlowJob[] {
+  const alive = asset.status !== "failed" && asset.status !== "canceled";
   const generate = asset.source === "ai" && !isAssetFinished(asset.status) ? [generateJob(shopId, asset, g)] : [];
-  const post = (asset.postStatus === "queued" || asset.postStatus === "processing") && asset.status !== "failed" && asset.status !== "canceled";
-  if (!post) return generate;
-  return [
-    {
-      name: postProductionQueue.name,
-      queueName: postProductionQueue.name,
-      data: postProductionQueue.payload.parse({ shopId, assetId: asset.id, generation: g }),
-      opts: { ...postProductionQueue.jobOptions, jobId: postJobId(asset.id, g), ignoreDependencyOnFailure: true },
-      children: generate,
-    },
-  ];
+  const post: FlowJob[] = alive && open(asset.postStatus) ? [stepJob(postProductionQueue, postJobId, shopId, asset.id, g, generate)] : generate;
+  return alive && open(asset.qcStatus) ? [stepJob(qualityCheckQueue, qcJobId, shopId, asset.id, g, post)] : post;
+}
+
+function stepJob(queue: typeof postProductionQueue, jobId: (assetId: string, g: number) => string, shopId: string, assetId: string, g: number, children: FlowJob[]): FlowJob {
+  return {
+    name: queue.name,
+    queueName: queue.name,
+    data: queue.payload.parse({ shopId, assetId, generation: g }),
+    opts: { ...queue.jobOptions, jobId: jobId(assetId, g), ignoreDependencyOnFailure: true },
+    children,
+  };
 }
 
 /**
  * Adds an order's BullMQ flow from the database: the order is the parent,
- * each AI (or store re-process) asset request a child, each candidate's
- * post-production a grandchild and its generation, on the provider's queue,
- * a great-grandchild. Children ignore a failed dependency so one bad
+ * each AI (or store re-process) asset request a child, and under it each
+ * candidate's chain: QC, then post-production, then its generation on the
+ * provider's queue, each the child of the step after it. Children ignore a failed dependency so one bad
  * candidate never strands its parent; the parents read the outcome from the
  * database. Only ids travel in job data.
  */
 export async function enqueueOrderFlow(db: PrismaClient, orderId: string): Promise<void> {
   const order = await db.productionOrder.findUniqueOrThrow({
     where: { id: orderId },
-    include: { requests: { where: { source: { in: ["ai", "store"] } }, include: { assets: { select: { id: true, status: true, provider: true, source: true, postStatus: true } } } } },
+    include: { requests: { where: { source: { in: ["ai", "store"] } }, include: { assets: { select: { id: true, status: true, provider: true, source: true, postStatus: true, qcStatus: true } } } } },
   });
   const g = order.generation;
   const children: FlowJob[] = order.requests.map((request) => ({

@@ -50,6 +50,8 @@ function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec
         recipeVersionId,
         // Images go through post-production after generation; videos are normalised when stored.
         postStatus: plan.kind === "video" ? null : "queued",
+        // Then the quality gates (issue #6), for stills and clips alike.
+        qcStatus: "queued",
         view: plan.view,
         pose: plan.pose,
         seed: seed ?? null,
@@ -143,7 +145,7 @@ export async function enqueueCreatedOrders(db: PrismaClient, result: SendResult)
 
 /** Re-reads a request's candidates and records its rolled-up status (run when its candidates are done). */
 export async function settleRequest(db: PrismaClient | Prisma.TransactionClient, requestId: string): Promise<string> {
-  const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true, postStatus: true, postError: true }, orderBy: { candidateIndex: "asc" } } } });
+  const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true, postStatus: true, postError: true, qcStatus: true }, orderBy: { candidateIndex: "asc" } } } });
   if (request.source === "studio" || request.assets.length === 0) return request.status;
   const status = rollUpRequest(request.assets.map(candidateStatus));
   const error = status === "failed" ? (request.assets.find((a) => a.error || a.postError)?.error ?? request.assets.find((a) => a.postError)?.postError ?? "every candidate failed") : null;
@@ -222,10 +224,10 @@ export async function retryOrder(db: PrismaClient, shopId: string, orderId: stri
     for (const asset of again) {
       await tx.asset.update({
         where: { id: asset.id },
-        data: { status: "queued", providerJobId: null, errorCode: null, error: null, attempts: 0, submittedAt: null, finishedAt: null, ...(asset.kind === "video" ? {} : { postStatus: "queued", postErrorCode: null, postError: null }) },
+        data: { status: "queued", providerJobId: null, errorCode: null, error: null, attempts: 0, submittedAt: null, finishedAt: null, qcStatus: "queued", ...(asset.kind === "video" ? {} : { postStatus: "queued", postErrorCode: null, postError: null }) },
       });
     }
-    await tx.asset.updateMany({ where: { id: { in: repost.map((a) => a.id) } }, data: { postStatus: "queued", postErrorCode: null, postError: null } });
+    await tx.asset.updateMany({ where: { id: { in: repost.map((a) => a.id) } }, data: { postStatus: "queued", postErrorCode: null, postError: null, qcStatus: "queued" } });
     await tx.assetRequest.updateMany({ where: { orderId, id: { in: [...new Set([...again, ...repost].map((a) => a.requestId))] } }, data: { status: "queued", error: null } });
     await recordAuditEvent(tx, { shopId, actor, action: "production.order.retried", subjectType: "ProductionOrder", subjectId: orderId, data: { candidates: again.length, postProduction: repost.length } });
   });

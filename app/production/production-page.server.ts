@@ -150,6 +150,7 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
               height: true,
               durationSeconds: true,
               postStatus: true,
+              qcStatus: true,
               postErrorCode: true,
               postError: true,
               renditions: { select: { channel: true, fileName: true, storageKey: true, width: true, height: true, bytes: true }, orderBy: { bytes: "asc" } },

@@ -19,14 +19,16 @@ export const POST_STATUSES = ["queued", "processing", "done", "failed", "skipped
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 /**
- * A candidate's status counting post-production: a stored image is only
- * finished once post-production is, and one that post-production refused
+ * A candidate's status counting post-production and QC: a stored image is only
+ * finished once post-production and its checks are, and one that post-production refused
  * (an undecodable file, no subject) counts as failed.
  */
-export function candidateStatus(asset: { status: string; postStatus: string | null }): string {
+export function candidateStatus(asset: { status: string; postStatus: string | null; qcStatus?: string | null }): string {
   if (asset.status !== "stored") return asset.status;
   if (asset.postStatus === "failed") return "failed";
   if (asset.postStatus === "queued" || asset.postStatus === "processing") return "processing";
+  // The quality checks (issue #6) still to run: not finished yet. A check that failed to run leaves the asset for a person, so it counts as stored.
+  if (asset.qcStatus === "queued" || asset.qcStatus === "running") return "processing";
   return "stored";
 }
 

@@ -27,12 +27,13 @@ export interface QcCheckDefinition {
 }
 
 export const QC_CHECKS = {
-  resolution: { label: "Resolution", unit: "× needed", worse: "below", flag: 1, reject: 0.75, media: "image", help: "Master's long edge over the largest channel's long edge; below 1 means it was enlarged" },
+  // Reject at 2× enlargement: provider outputs around 1300 px framed on a 2048 px page are enlarged ~1.5×, which a person should see (flag) but is not by itself unusable.
+  resolution: { label: "Resolution", unit: "× needed", worse: "below", flag: 1, reject: 0.5, media: "image", help: "The subject's height in the original over its height in the rendition that enlarges it most; below 1 means it was enlarged" },
   aspect: { label: "Aspect ratio", unit: "% off", worse: "above", flag: 0.5, reject: 2, media: "image", help: "Largest difference between a rendition's aspect ratio and its channel's, in percent" },
   "colour-space": { label: "Colour space", unit: "renditions not sRGB", worse: "above", flag: 0.5, reject: 0.5, media: "image", help: "Renditions without an sRGB profile (any one rejects)" },
   "file-size": { label: "File size", unit: "MB", worse: "above", flag: 10, reject: 20, media: "image", help: "Largest rendition in megabytes; Shopify refuses images above 20 MB" },
   blockiness: { label: "Compression artefacts", unit: "ratio", worse: "above", flag: 1.35, reject: 1.7, media: "image", help: "Luma steps on the 8×8 JPEG grid over steps elsewhere; 1 is none" },
-  sharpness: { label: "Sharpness", unit: "Laplacian variance", worse: "below", flag: 60, reject: 25, media: "image", help: "Variance of the Laplacian of the subject at 1024 px long edge" },
+  sharpness: { label: "Sharpness", unit: "Laplacian variance", worse: "below", flag: 30, reject: 20, media: "image", help: "Variance of the Laplacian of the subject at 1024 px long edge" },
   exposure: { label: "Exposure", unit: "% clipped", worse: "above", flag: 2, reject: 6, media: "image", help: "Share of subject pixels clipped to black or white" },
   background: { label: "Background", unit: "ΔE00", worse: "above", flag: 2, reject: 5, media: "image", help: "Mean CIEDE2000 of the border region from the brand background, plus stray marks" },
   "edge-halo": { label: "Edge halo", unit: "ΔE00", worse: "above", flag: 4, reject: 8, media: "image", help: "Mean CIEDE2000 from the background in the ring just outside the subject" },
@@ -145,6 +146,20 @@ export const DEFAULT_QC_RECIPE: QcRecipe = qcRecipeSchema.parse({});
 /** A category's threshold for one check: its override, else the default. */
 export function thresholdFor(recipe: QcRecipe, check: QcCheckId): QcThreshold {
   return recipe.thresholds[check] ?? defaultThreshold(check);
+}
+
+/**
+ * Checks whose failures a new seed can fix (the picture itself is off).
+ * The others (resolution, aspect, colour space, file size, the clip's format)
+ * come out the same on every regeneration, so a reject by them goes straight
+ * to a person instead of spending money on a doomed retry.
+ */
+export const REGENERATION_HELPS: ReadonlySet<QcCheckId> = new Set(["sharpness", "exposure", "background", "edge-halo", "garment-colour", "colour-cast", "framing", "near-duplicate", "video-first-frame"]);
+
+/** True when every rejecting check is one a regeneration can fix. */
+export function regenerationCanHelp(checks: readonly QcCheckResult[]): boolean {
+  const rejecting = checks.filter((c) => c.verdict === "reject");
+  return rejecting.length > 0 && rejecting.every((c) => REGENERATION_HELPS.has(c.check));
 }
 
 /** Combines check results into the report's verdict. */

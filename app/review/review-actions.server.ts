@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
 import prisma from "../db.server";
-import { ImageRejectedError, inspectImage } from "../imaging/safe-decode";
+import { decodeImage, ImageRejectedError } from "../imaging/safe-decode";
 import { requeueOrder } from "../production/production-flow.server";
 import type { AssetStore } from "../storage/asset-store";
 import { assetStore } from "../storage/asset-store.server";
@@ -189,7 +189,8 @@ export async function uploadRetouch(ctx: ReviewContext, assetId: string, file: F
   const bytes = Buffer.from(await file.arrayBuffer());
   let header;
   try {
-    header = await inspectImage(bytes);
+    // A full (small) decode, not just the header: a truncated or corrupt body is refused here, not in the worker.
+    ({ header } = await decodeImage(bytes, { maxEdge: 64 }));
   } catch (error) {
     if (error instanceof ImageRejectedError) return { ok: false, errors: { file: error.message } };
     throw error;

@@ -91,11 +91,12 @@ export function statusAfterApproval(brandSignOff: boolean): ReviewStatus {
 
 /**
  * Where an asset goes once layer 1 has judged it: a rejected AI candidate with
- * regenerations left is regenerated before a person sees it; everything else
- * waits for review with its verdict.
+ * regenerations left, rejected for something a new seed can fix, is
+ * regenerated before a person sees it; everything else waits for review
+ * with its verdict.
  */
-export function statusAfterChecks(input: { verdict: "pass" | "flag" | "reject"; source: string; regenerations: number; autoRegenerate: number; duplicate: boolean }): ReviewStatus {
+export function statusAfterChecks(input: { verdict: "pass" | "flag" | "reject"; source: string; regenerations: number; autoRegenerate: number; duplicate: boolean; regenerationCanHelp: boolean }): ReviewStatus {
   if (input.duplicate) return "duplicate";
-  if (input.verdict === "reject" && input.source === "ai" && input.regenerations < input.autoRegenerate) return "auto-rejected";
+  if (input.verdict === "reject" && input.regenerationCanHelp && input.source === "ai" && input.regenerations < input.autoRegenerate) return "auto-rejected";
   return "awaiting-review";
 }
