@@ -127,6 +127,31 @@ describe("quality gates and review in the worker (real Redis flows, PostgreSQL, 
     expect(resolution.verdict).toBe("reject");
   });
 
+  it("checks a product video: duration, resolution, frame rate, codec, size and its first frame against the flat-lay", async () => {
+    const product = products[3]!;
+    await prisma.productionPlan.update({ where: { shopId_tier: { shopId: TEST_SHOP, tier: 3 } }, data: { items: [{ asset: "video", source: "ai" }] } });
+    try {
+      const current = await resolveRecipeForProduct(prisma, TEST_SHOP, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: true });
+      expect(current.spec.video).not.toBeNull();
+      const sent = await sendToProduction(prisma, TEST_SHOP, [product.id], { actor: REVIEWER.actor, source: "manual", demo: true });
+      const order = await settledOrder(sent.created[0]!.orderId);
+      const [clip] = await prisma.asset.findMany({ where: { orderId: order.id } });
+      expect(clip).toMatchObject({ kind: "video", status: "stored", qcStatus: "done", reviewStatus: expect.stringMatching(/^(awaiting-review|auto-rejected)$/) });
+      const report = clip!.qcReport as unknown as QcReport;
+      const videoChecks = Object.entries(QC_CHECKS).filter(([, c]) => c.media === "video").map(([id]) => id).sort();
+      expect(report.checks.map((c) => c.check).sort()).toEqual(videoChecks);
+      // The demo clip is H.264 from ffmpeg at the recipe's length: those checks measure and pass.
+      const byCheck = Object.fromEntries(report.checks.map((c) => [c.check, c]));
+      expect(byCheck["video-codec"]).toMatchObject({ score: 0, verdict: "pass" });
+      expect(byCheck["video-duration"]!.score).toBeLessThanOrEqual(0.5);
+      expect(byCheck["video-first-frame"]!.score, byCheck["video-first-frame"]!.reason).not.toBeNull();
+      const thumb = await assetStore().get(clip!.thumbKey!);
+      expect(thumb.length).toBeLessThanOrEqual(MAX_THUMB_BYTES);
+    } finally {
+      await prisma.productionPlan.update({ where: { shopId_tier: { shopId: TEST_SHOP, tier: 3 } }, data: { items: [{ asset: "on-model-front", source: "ai" }] } });
+    }
+  });
+
   it("records approve, reject and flag decisions with who, what and the scores; refuses a reject without its reason's note and a decision on a stale state", async () => {
     const open = await prisma.asset.findMany({ where: { shopId: TEST_SHOP, reviewStatus: "awaiting-review" }, orderBy: { createdAt: "asc" } });
     expect(open.length).toBeGreaterThanOrEqual(2);
