@@ -1,6 +1,5 @@
 import { Link } from "@remix-run/react";
-import { Badge, InlineStack, Text } from "@shopify/polaris";
-import { memo } from "react";
+import { memo, type ReactNode } from "react";
 import { cardAriaLabel, VERDICT_LABELS, VERDICT_TONES, type ReviewCard } from "../review/review-grid";
 
 export type CardAction = "approve" | "reject" | "flag" | "open";
@@ -26,6 +25,8 @@ const SHOWN_FINDINGS = 2;
  * says product, view and verdict. Its buttons show on hover and when focus is
  * inside it (the room stays reserved, so nothing moves). Memoised: moving
  * focus re-renders nothing, and a decision re-renders only its own cards.
+ * Plain elements styled with Polaris tokens rather than Polaris components:
+ * 48 cards of Badge/Text/InlineStack were a third of the page's hydration.
  */
 export const ReviewCardView = memo(function ReviewCardView({ card, index, selected, eager, href, busy, onSelect, onFocusCard, onAction }: Props) {
   const label = cardAriaLabel(card);
@@ -51,29 +52,21 @@ export const ReviewCardView = memo(function ReviewCardView({ card, index, select
         {card.thumb ? (
           <img src={card.thumb.url} width={card.thumb.width} height={card.thumb.height} alt="" loading={eager ? "eager" : "lazy"} decoding="async" draggable={false} {...priority} />
         ) : (
-          <Text as="span" variant="bodySm" tone="subdued">
-            No thumbnail yet
-          </Text>
+          <span className="review-card__meta">No thumbnail yet</span>
         )}
         <label className="review-card__select" title="Select">
           <input type="checkbox" checked={selected} onChange={(event) => onSelect(card.id, event.currentTarget.checked)} aria-label={`Select ${name}`} />
         </label>
-        <span className="review-card__verdict">
-          {card.verdict ? <Badge tone={VERDICT_TONES[card.verdict]}>{VERDICT_LABELS[card.verdict]}</Badge> : <Badge>Not checked</Badge>}
-        </span>
+        <span className="review-card__verdict">{card.verdict ? <Pill tone={VERDICT_TONES[card.verdict]}>{VERDICT_LABELS[card.verdict]}</Pill> : <Pill>Not checked</Pill>}</span>
       </div>
       <div className="review-card__body">
-        <Text as="h3" variant="bodyMd" fontWeight="semibold" truncate>
-          {card.productTitle}
-        </Text>
-        <Text as="p" variant="bodySm" tone="subdued" truncate>
-          {[card.viewLabel, `#${card.candidateIndex + 1}`, card.tier ? `Tier ${card.tier}` : "No tier", card.recipeLabel].filter(Boolean).join(" · ")}
-        </Text>
-        <InlineStack gap="100" wrap>
-          <Badge tone={card.source === "studio" ? undefined : card.demo ? "info" : card.source === "store" ? undefined : "magic"}>{card.sourceLabel}</Badge>
-          {card.flagged ? <Badge tone="attention">Flagged</Badge> : null}
-          {card.reviewStatus === "awaiting-signoff" ? <Badge tone="info">Sign-off</Badge> : null}
-        </InlineStack>
+        <h3 className="review-card__title">{card.productTitle}</h3>
+        <p className="review-card__meta">{[card.viewLabel, `#${card.candidateIndex + 1}`, card.tier ? `Tier ${card.tier}` : "No tier", card.recipeLabel].filter(Boolean).join(" · ")}</p>
+        <div className="review-card__pills">
+          <Pill tone={card.source === "ai" ? (card.demo ? "info" : "magic") : undefined}>{card.sourceLabel}</Pill>
+          {card.flagged ? <Pill tone="attention">Flagged</Pill> : null}
+          {card.reviewStatus === "awaiting-signoff" ? <Pill tone="info">Sign-off</Pill> : null}
+        </div>
         <ul className="review-card__findings">
           {card.findings.slice(0, SHOWN_FINDINGS).map((finding) => (
             <li key={finding.check} data-verdict={finding.verdict} title={finding.reason}>
@@ -102,6 +95,13 @@ export const ReviewCardView = memo(function ReviewCardView({ card, index, select
   );
 });
 
+type PillTone = "success" | "warning" | "critical" | "info" | "magic" | "attention";
+
+/** A badge drawn like Polaris's, without its component tree. */
+function Pill({ tone, children }: { tone?: PillTone; children: ReactNode }) {
+  return <span className={`review-pill${tone ? ` review-pill--${tone}` : ""}`}>{children}</span>;
+}
+
 /** The grid's and cards' styles: a fixed 4:5 thumbnail box so images never move the layout. */
 export const REVIEW_GRID_CSS = `
 .review-grid { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 12px; }
@@ -116,6 +116,16 @@ export const REVIEW_GRID_CSS = `
 .review-card__select input { width: 18px; height: 18px; margin: 0; cursor: pointer; accent-color: var(--p-color-bg-fill-brand); }
 .review-card__verdict { position: absolute; top: 8px; right: 8px; }
 .review-card__body { padding: 8px 10px 4px; display: flex; flex-direction: column; gap: 4px; min-width: 0; flex: 1; }
+.review-card__title { margin: 0; font-size: var(--p-font-size-325); line-height: var(--p-font-line-height-500); font-weight: var(--p-font-weight-semibold); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.review-card__meta { margin: 0; font-size: var(--p-font-size-300); line-height: var(--p-font-line-height-400); color: var(--p-color-text-secondary); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.review-card__pills { display: flex; flex-wrap: wrap; gap: 4px; }
+.review-pill { display: inline-flex; align-items: center; max-width: 100%; padding: 2px 8px; border-radius: var(--p-border-radius-200); font-size: var(--p-font-size-300); line-height: var(--p-font-line-height-400); font-weight: var(--p-font-weight-medium); background: var(--p-color-bg-fill-transparent-secondary); color: var(--p-color-text-secondary); }
+.review-pill--success { background: var(--p-color-bg-fill-success-secondary); color: var(--p-color-text-success); }
+.review-pill--warning { background: var(--p-color-bg-fill-warning-secondary); color: var(--p-color-text-warning); }
+.review-pill--critical { background: var(--p-color-bg-fill-critical-secondary); color: var(--p-color-text-critical); }
+.review-pill--info { background: var(--p-color-bg-fill-info-secondary); color: var(--p-color-text-info); }
+.review-pill--magic { background: var(--p-color-bg-fill-magic-secondary); color: var(--p-color-text-magic); }
+.review-pill--attention { background: var(--p-color-bg-fill-caution-secondary); color: var(--p-color-text-caution); }
 .review-card__findings { margin: 0; padding: 0; list-style: none; font-size: 12px; line-height: 16px; color: var(--p-color-text-secondary); }
 .review-card__findings li { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .review-card__findings li[data-verdict="reject"] strong { color: var(--p-color-text-critical); }

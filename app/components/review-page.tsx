@@ -210,7 +210,10 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
     const columns = gridRef.current ? getComputedStyle(gridRef.current).gridTemplateColumns.split(" ").filter(Boolean).length : 1;
     const index = focused.current ? list.findIndex((c) => c.id === focused.current) : -1;
     const target = moveFocus(index < 0 ? null : index, key, list.length, columns);
-    if (target !== null) cardElement(list[target].id)?.focus();
+    if (target === null) return;
+    const element = cardElement(list[target].id);
+    element?.focus();
+    if (element && document.activeElement === element) focused.current = list[target].id;
   };
   /** The focused card, if focus is on one (or inside one). */
   const current = (event?: KeyboardEvent) => {
