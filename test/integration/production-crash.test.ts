@@ -116,7 +116,7 @@ async function redisContents(redis: Redis): Promise<Map<string, string[]>> {
   return contents;
 }
 
-const ID_KEYS: Record<string, string[]> = { "production-order": ["orderId", "shopId"], "production-request": ["requestId", "shopId"], "generate-fashn": ["assetId", "shopId"], "post-production": ["assetId", "shopId"] };
+const ID_KEYS: Record<string, string[]> = { "production-order": ["orderId", "shopId"], "production-request": ["requestId", "shopId"], "generate-fashn": ["assetId", "shopId"], "post-production": ["assetId", "shopId"], "quality-check": ["assetId", "shopId"] };
 
 /** Job payloads in Redis (the `data` field of each job hash), with the queue they belong to. */
 async function jobPayloads(redis: Redis): Promise<{ queue: string; data: Record<string, unknown> }[]> {
