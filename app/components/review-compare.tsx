@@ -71,7 +71,7 @@ export function ReviewCompare({ data, initialZoom }: { data: ReviewCompareData; 
     approve,
     reject: () => allowed.reject && !busy && setRejecting(true),
     flag,
-    zoom: () => data.output && setZoomed((z) => !z),
+    zoom: () => data.output && !data.output.video && setZoomed((z) => !z),
     close: () => (zoomed ? setZoomed(false) : close()),
     ...(zoomed
       ? {
@@ -105,7 +105,7 @@ export function ReviewCompare({ data, initialZoom }: { data: ReviewCompareData; 
         <Card>
           <BlockStack gap="300">
             <InlineStack gap="300" blockAlign="center" wrap>
-              <Button onClick={() => setZoomed((z) => !z)} disabled={!data.output} pressed={zoomed} accessibilityLabel={zoomed ? "Fit the output to the box (Z)" : "Zoom the output to 100 percent (Z)"}>
+              <Button onClick={() => setZoomed((z) => !z)} disabled={!data.output || Boolean(data.output.video)} pressed={zoomed} accessibilityLabel={zoomed ? "Fit the output to the box (Z)" : "Zoom the output to 100 percent (Z)"}>
                 {zoomed ? "Fit (Z)" : "Zoom 100 % (Z)"}
               </Button>
               {data.overlays.map((o) => (
@@ -131,7 +131,9 @@ export function ReviewCompare({ data, initialZoom }: { data: ReviewCompareData; 
             </InlineStack>
             <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="300">
               <Figure label={data.output ? `Output · ${data.output.label}` : "Output"}>
-                {data.output ? (
+                {data.output?.video ? (
+                  <video src={data.output.url} poster={data.output.video.posterUrl ?? undefined} controls playsInline style={{ width: "100%", height: BOX_HEIGHT, background: "#111", borderRadius: 8 }} aria-label={`Clip: ${name}`} />
+                ) : data.output ? (
                   <ZoomViewer
                     ref={viewer}
                     url={data.output.url}

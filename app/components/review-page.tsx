@@ -274,7 +274,7 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
     <>
       <style dangerouslySetInnerHTML={{ __html: REVIEW_GRID_CSS }} />
       <div ref={pageRef}>
-        <Page fullWidth title="Review" subtitle={`${plural(data.total, "asset")} ${stateLabel}${filters.verdict ? `, verdict ${filters.verdict}` : ""}`} secondaryActions={[{ content: "Production", url: "/app/production" }]}>
+        <Page fullWidth title="Review" subtitle={`${plural(data.total, "asset")} ${stateLabel}${filters.verdict ? `, verdict ${filters.verdict}` : ""}`}>
           <BlockStack gap="400">
             {filterErrors.length > 0 ? (
               <Banner tone="warning" title="Some filters in the address were ignored">

@@ -18,6 +18,8 @@ export interface CompareImage {
   width: number | null;
   height: number | null;
   label: string;
+  /** A clip: the output is played, not zoomed. */
+  video?: { posterUrl: string | null; durationSeconds: number | null };
 }
 
 export interface HistoryEntry {
@@ -77,6 +79,8 @@ const COMPARE_SELECT = {
   source: true,
   provider: true,
   storageKey: true,
+  posterKey: true,
+  durationSeconds: true,
   width: true,
   height: true,
   createdAt: true,
@@ -140,12 +144,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
 
   const clock = signingClock(now.getTime());
   const sign = (key: string) => signedAssetUrl(key, { expiresInSeconds: URL_LIFETIME_SECONDS, now: clock });
-  const largest = largestRendition(asset.renditions);
-  const output: CompareImage | null = largest
-    ? { url: sign(largest.storageKey), width: largest.width, height: largest.height, label: `${largest.channel} rendition, ${largest.width}×${largest.height}` }
-    : asset.storageKey && asset.kind === "image"
-      ? { url: sign(asset.storageKey), width: asset.width, height: asset.height, label: `Original${asset.width && asset.height ? `, ${asset.width}×${asset.height}` : ""} (not post-produced yet)` }
-      : null;
+  const output = outputOf(asset, sign);
   const report = readQcReport(asset.qcReport);
   const media = product?.media[0];
   const lineage = [
@@ -162,7 +161,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
       productTitle: product?.title ?? "Product no longer in the catalog",
       kind: asset.kind,
       view: asset.view,
-      viewLabel: viewLabel(asset.view),
+      viewLabel: viewLabel(asset.view, asset.kind),
       candidateIndex: asset.candidateIndex,
       verdict: isVerdict(asset.qcVerdict) ? asset.qcVerdict : null,
       qcStatus: asset.qcStatus,
@@ -201,3 +200,18 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
   };
 }
 
+type CompareAsset = Prisma.AssetGetPayload<{ select: typeof COMPARE_SELECT }>;
+
+/** What the compare view inspects: a clip as it is; an image's largest rendition, or the original before post-production. */
+function outputOf(asset: CompareAsset, sign: (key: string) => string): CompareImage | null {
+  const size = (w: number | null, h: number | null) => (w && h ? `, ${w}×${h}` : "");
+  if (asset.kind === "video") {
+    if (!asset.storageKey) return null;
+    const seconds = asset.durationSeconds ? `, ${Math.round(asset.durationSeconds * 10) / 10} s` : "";
+    return { url: sign(asset.storageKey), width: asset.width, height: asset.height, label: `Clip${size(asset.width, asset.height)}${seconds}`, video: { posterUrl: asset.posterKey ? sign(asset.posterKey) : null, durationSeconds: asset.durationSeconds } };
+  }
+  const largest = largestRendition(asset.renditions);
+  if (largest) return { url: sign(largest.storageKey), width: largest.width, height: largest.height, label: `${largest.channel} rendition${size(largest.width, largest.height)}` };
+  if (asset.storageKey) return { url: sign(asset.storageKey), width: asset.width, height: asset.height, label: `Original${size(asset.width, asset.height)} (not post-produced yet)` };
+  return null;
+}

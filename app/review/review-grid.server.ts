@@ -41,6 +41,7 @@ export interface ReviewGridData {
 const CARD_SELECT = {
   id: true,
   productId: true,
+  kind: true,
   view: true,
   candidateIndex: true,
   source: true,
@@ -120,7 +121,7 @@ function toCard(row: CardRow, product: { title: string; tier: number | null } | 
     productId: row.productId,
     productTitle: product?.title ?? "Product no longer in the catalog",
     view: row.view,
-    viewLabel: viewLabel(row.view),
+    viewLabel: viewLabel(row.view, row.kind),
     candidateIndex: row.candidateIndex,
     verdict: isVerdict(row.qcVerdict) ? row.qcVerdict : null,
     findings: findingsOf(row.qcReport),

@@ -20,6 +20,7 @@ import {
   reviewPageCount,
   reviewSearch,
   sourceLabel,
+  viewLabel,
 } from "./review-grid";
 
 const report: QcReport = {
@@ -88,9 +89,9 @@ describe("thumbnails", () => {
   ];
 
   it("uses the QC thumbnail with the image's aspect at thumbnail size", () => {
-    expect(pickThumbnail({ thumbKey: "thumb", width: 2000, height: 2500 }, renditions)).toEqual({ key: "thumb", width: 384, height: 480 });
-    expect(pickThumbnail({ thumbKey: "thumb", width: 3000, height: 2000 }, [])).toEqual({ key: "thumb", width: 480, height: 320 });
-    expect(pickThumbnail({ thumbKey: "thumb", width: null, height: null }, [])).toEqual({ key: "thumb", width: 384, height: 480 });
+    expect(pickThumbnail({ thumbKey: "thumb", width: 2000, height: 2500 }, renditions)).toEqual({ key: "thumb", width: 320, height: 400 });
+    expect(pickThumbnail({ thumbKey: "thumb", width: 3000, height: 2000 }, [])).toEqual({ key: "thumb", width: 400, height: 267 });
+    expect(pickThumbnail({ thumbKey: "thumb", width: null, height: null }, [])).toEqual({ key: "thumb", width: 320, height: 400 });
   });
 
   it("falls back to the smallest rendition, never the master", () => {
@@ -101,6 +102,12 @@ describe("thumbnails", () => {
   it("never enlarges when fitting a long edge", () => {
     expect(fitLongEdge(200, 100, 480)).toEqual([200, 100]);
     expect(fitLongEdge(1000, 3000, 480)).toEqual([160, 480]);
+  });
+
+  it("calls a clip a video, whatever its view", () => {
+    expect(viewLabel("front")).toBe("Front");
+    expect(viewLabel(null)).toBe("No view");
+    expect(viewLabel(null, "video")).toBe("Video");
   });
 
   it("inspects the largest rendition by pixels", () => {

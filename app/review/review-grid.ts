@@ -65,7 +65,9 @@ export function recipeLabel(categoryKey: string | null | undefined, version: num
   return `${categoryKey} v${version}`;
 }
 
-export function viewLabel(view: string | null): string {
+/** "Front", "Back" …; a clip has no view of its own: "Video". */
+export function viewLabel(view: string | null, kind = "image"): string {
+  if (kind === "video") return "Video";
   if (!view) return "No view";
   return view.charAt(0).toUpperCase() + view.slice(1);
 }
@@ -127,8 +129,8 @@ export function isVerdict(value: string | null): value is QcVerdict {
   return value !== null && (QC_VERDICTS as readonly string[]).includes(value);
 }
 
-/** Grid thumbnails are drawn at most this wide (CSS pixels × 2 for dense screens). */
-const THUMB_LONG_EDGE = 480;
+/** The QC job's thumbnails have this long edge (THUMB_EDGE in qc/quality-check.server); only the aspect matters for the box. */
+const THUMB_LONG_EDGE = 400;
 
 /**
  * Which stored file a card shows: the QC thumbnail (≤ 30 KB WebP) when there is
@@ -141,7 +143,7 @@ export function pickThumbnail(
   renditions: readonly { storageKey: string; width: number; height: number; bytes: number }[],
 ): { key: string; width: number; height: number } | null {
   if (asset.thumbKey) {
-    const [width, height] = asset.width && asset.height ? fitLongEdge(asset.width, asset.height, THUMB_LONG_EDGE) : [384, 480];
+    const [width, height] = asset.width && asset.height ? fitLongEdge(asset.width, asset.height, THUMB_LONG_EDGE) : [320, 400];
     return { key: asset.thumbKey, width, height };
   }
   const smallest = [...renditions].sort((a, b) => a.bytes - b.bytes)[0];

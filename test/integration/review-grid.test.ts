@@ -112,7 +112,7 @@ describe("review grid loader and routes (PostgreSQL, real asset store)", () => {
     // The QC thumbnail, sized for its box from the master's 4:5 aspect, fetchable through the signed URL and under 30 KB.
     const url = new URL(cards[10].thumb!.url);
     expect(url.origin + url.pathname).toMatch(new RegExp(`^${TEST_APP_URL}/files/sha256/[0-9a-f]{2}/[0-9a-f]{64}\\.webp$`));
-    expect([cards[10].thumb!.width, cards[10].thumb!.height]).toEqual([384, 480]);
+    expect([cards[10].thumb!.width, cards[10].thumb!.height]).toEqual([320, 400]);
     const served = await filesLoader({ request: new Request(url), params: { "*": url.pathname.slice("/files/".length) }, context: {} });
     expect(served.status).toBe(200);
     const bytes = Buffer.from(await served.arrayBuffer());

@@ -79,13 +79,13 @@ function fabricFor(i: number): Fabric {
 }
 
 /**
- * A grid thumbnail as the QC job makes it: 384×512 WebP of a garment on a
- * studio sweep. Sensor-like grain (σ 8 levels) brings it to the 12–20 KB a
- * photo thumbnail weighs, so byte counts in the speed test are honest.
+ * A grid thumbnail as the QC job makes it (400 px long edge, WebP): a garment
+ * on a studio sweep, with sensor-like grain (σ 8 levels) so it weighs what a
+ * photo thumbnail does and byte counts in the speed test are honest.
  */
 export async function renderThumbnail(i: number): Promise<Buffer> {
-  const scene = await renderGarmentScene({ name: `thumb ${i}`, garment: SHAPES[i % SHAPES.length], fabric: fabricFor(i), backdrop: { colour: [248, 247, 245], falloff: { kind: "radial", drop: 8 } }, width: 384, height: 512, seed: i + 1, noise: 8 });
-  return sharp(scene.image.data, { raw: { width: 384, height: 512, channels: 3 } }).webp({ quality: 72, effort: 4 }).toBuffer();
+  const scene = await renderGarmentScene({ name: `thumb ${i}`, garment: SHAPES[i % SHAPES.length], fabric: fabricFor(i), backdrop: { colour: [248, 247, 245], falloff: { kind: "radial", drop: 8 } }, width: 300, height: 400, seed: i + 1, noise: 8 });
+  return sharp(scene.image.data, { raw: { width: 300, height: 400, channels: 3 } }).webp({ quality: 72, effort: 4 }).toBuffer();
 }
 
 async function renderMaster(i: number): Promise<{ master: Buffer; rendition: Buffer; overlay: Buffer; width: number; height: number }> {
