@@ -221,7 +221,7 @@ export function mannequinSvg(view: DemoView, canvas: Size, background: string): 
     `<path d="M346 812 L496 812 L482 1432 L404 1432 Z"/>`,
     `<path d="M504 812 L654 812 L596 1432 L518 1432 Z"/>`,
   ].join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}" viewBox="0 0 ${canvas.width} ${canvas.height}"><rect width="100%" height="100%" fill="${background}"/><g transform="${transform}" fill="${fill}" stroke="#a6a6a4" stroke-width="3">${body}</g></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}" viewBox="0 0 ${canvas.width} ${canvas.height}"><rect width="100%" height="100%" fill="${background}"/><g transform="${transform}" fill="${fill}" stroke="#b4b4b2" stroke-width="2">${body}</g></svg>`;
 }
 
 /**
