@@ -3,6 +3,7 @@ import { Badge, BlockStack, Box, Button, Card, Collapsible, InlineStack, Paginat
 import { useState } from "react";
 import { DEMO_PROVIDER_LABEL, describeCandidateCounts, productionPageSearch, STATUS_FILTERS, type ProductionActionResult, type StatusFilter } from "../production/production-page";
 import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData, ProductionThumbnail } from "../production/production-page.server";
+import { REVIEW_STATUS_LABELS } from "../review/review-decision";
 
 type BadgeTone = "info" | "attention" | "warning" | "success" | "critical" | "new" | undefined;
 
@@ -212,6 +213,9 @@ function AssetRow({ asset }: { asset: ProductionAssetRow }) {
   );
 }
 
+const QC_LABEL: Record<string, string> = { pass: "passed", flag: "flagged", reject: "rejected" };
+const REVIEW_LABEL: Record<string, string> = REVIEW_STATUS_LABELS;
+
 const POST_LABEL: Record<string, string> = { queued: "post-production queued", processing: "post-production running", failed: "post-production failed" };
 
 /** One image candidate: its smallest rendition once post-production is done, with every channel file listed. */
@@ -225,6 +229,11 @@ function ImageCandidate({ thumb, label }: { thumb: ProductionThumbnail; label: s
         <Text as="span" variant="bodySm" tone={thumb.postStatus === "failed" ? "critical" : "subdued"}>
           {state}
         </Text>
+      ) : null}
+      {thumb.qc ? (
+        <a href={thumb.qc.href} style={{ fontSize: 12 }} data-qc-verdict={thumb.qc.verdict ?? ""}>
+          {`QC ${QC_LABEL[thumb.qc.verdict ?? ""] ?? "not run"} · ${REVIEW_LABEL[thumb.qc.reviewStatus ?? ""] ?? "not in review"}`}
+        </a>
       ) : null}
       {renditions.length ? (
         <details>

@@ -40,6 +40,8 @@ export interface ProductionThumbnail {
   demo: boolean;
   /** Post-production state of an image (null for video and older assets). */
   postStatus?: string | null;
+  /** Layer-1 verdict and review state once checked, with the asset's page in the review grid. */
+  qc?: { verdict: string | null; reviewStatus: string | null; href: string } | null;
   /** The channel renditions post-production made, smallest first. */
   renditions?: { channel: string; fileName: string; url: string; width: number; height: number; bytes: number }[];
 }
@@ -139,6 +141,7 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
           assets: {
             orderBy: { candidateIndex: "asc" },
             select: {
+              id: true,
               status: true,
               kind: true,
               provider: true,
@@ -151,6 +154,9 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
               durationSeconds: true,
               postStatus: true,
               qcStatus: true,
+              qcVerdict: true,
+              reviewStatus: true,
+              thumbKey: true,
               postErrorCode: true,
               postError: true,
               renditions: { select: { channel: true, fileName: true, storageKey: true, width: true, height: true, bytes: true }, orderBy: { bytes: "asc" } },
@@ -197,7 +203,10 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
           // Once post-production is done the smallest rendition is the thumbnail; until then the original.
           const renditions = a.renditions.map((r) => ({ channel: r.channel, fileName: r.fileName, url: signed(r.storageKey, clock), width: r.width, height: r.height, bytes: r.bytes }));
           const thumb = renditions[0];
-          return { url: thumb?.url ?? signed(a.storageKey!, clock), width: thumb?.width ?? a.width, height: thumb?.height ?? a.height, demo: a.provider === DEMO_PROVIDER, postStatus: a.postStatus, renditions };
+          const qc = a.qcStatus === "done" || a.qcStatus === "failed" ? { verdict: a.qcVerdict, reviewStatus: a.reviewStatus, href: `/app/review/${a.id}` } : null;
+          // The QC thumbnail (≤ 30 KB WebP) once checked; else the smallest rendition; else the original.
+          const url = a.thumbKey ? signed(a.thumbKey, clock) : (thumb?.url ?? signed(a.storageKey!, clock));
+          return { url, width: thumb?.width ?? a.width, height: thumb?.height ?? a.height, demo: a.provider === DEMO_PROVIDER, postStatus: a.postStatus, qc, renditions };
         }),
         ...videos.map((a) => ({ url: signed(a.posterKey!, clock), width: a.width, height: a.height, videoUrl: signed(a.storageKey!, clock), durationSeconds: a.durationSeconds, demo: a.provider === DEMO_PROVIDER })),
       ];
