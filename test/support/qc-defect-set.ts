@@ -2,14 +2,18 @@ import sharp from "sharp";
 import { placeSubject } from "../../app/imaging/canvas-layout";
 import { DEFAULT_CHANNEL_SPECS } from "../../app/imaging/channel-spec";
 import { srgbToLinear } from "../../app/imaging/colour-balance";
-import { postProcessImage, type PostProcessConfig } from "../../app/imaging/post-process";
+import { postProcessImage, type PostProcessConfig, type PostReport } from "../../app/imaging/post-process";
 import { DEFAULT_POST_PRODUCTION_RECIPE } from "../../app/imaging/post-production-recipe";
 import { rawInput, type RawImage } from "../../app/imaging/raw-image";
 import { ciede2000, srgbToLab, type Lab } from "../../app/qc/ciede2000";
+import type { FramingExpectation } from "../../app/qc/framing";
+import type { ImageQcInput } from "../../app/qc/image-checks";
 import { hammingDistance } from "../../app/qc/phash";
 import { DEFAULT_QC_RECIPE, judge, QC_CHECKS, thresholdFor, worstVerdict, type QcCheckId, type QcCheckResult, type QcRecipe, type QcVerdict } from "../../app/qc/qc-check";
 import { evaluateQc, type QcEvaluation, type QcLabel, type QcSeverity } from "../../app/qc/qc-evaluation";
 import { seededRandom } from "../../app/video/seeded-random";
+import type { Rgb } from "../../app/qc/subject-mask";
+import type { RenditionFacts } from "../../app/qc/technical-checks";
 import { renderGarmentScene, type Fabric, type GarmentShape, type SceneSpec } from "./garment-scenes";
 
 /**
@@ -20,11 +24,13 @@ import { renderGarmentScene, type Fabric, type GarmentShape, type SceneSpec } fr
  * Good images. Each garment (garment-scenes.ts silhouettes, 16 fabrics from
  * white to black, solid, striped and dotted) is rendered on a near-white studio
  * sweep, given a knit texture and creases (the scene renderer's fabric is
- * flat), saved as the camera's 1536 × 2048 JPEG and sent through
+ * flat), saved as the camera's 1800 × 2400 JPEG and sent through
  * postProcessImage with the default recipe and channels: the good image is the
  * decoded pdp-square rendition (2048 px JPEG on #FFFFFF, bottom-aligned, contact
- * shadow), with the facts of every rendition the pipeline made. The master's
- * long edge is 2048, exactly the largest channel's (resolution score 1). The
+ * shadow), with the facts of every rendition the pipeline made. The master
+ * facts are what the quality-check service derives from the post-production
+ * report (the subject's height in the original against its height in the
+ * framed rendition that enlarges it most): 1.02–1.17 for the good images. The
  * source for garment-colour is the textured camera image cut out by the
  * ground-truth coverage (RGBA, 768 × 1024): the garment's own colours.
  *
@@ -65,34 +71,8 @@ import { renderGarmentScene, type Fabric, type GarmentShape, type SceneSpec } fr
  *    reported separately (`colourways`), because pHash sees luma structure only.
  */
 
-export type Rgb = readonly [number, number, number];
-
-/** What one rendition is, as the checks read it (facts of the pipeline's output, not pixels). */
-export interface RenditionFacts {
-  channel: string;
-  width: number;
-  height: number;
-  bytes: number;
-  format: string;
-  srgb: boolean;
-  spec: { width: number; height: number };
-}
-
-export interface FramingExpectation {
-  align: "center" | "bottom";
-  margins: { top: number; bottom: number; side: number };
-}
-
 /** The image checks' input without the recipe (the runner adds it). */
-export interface QcSetInput {
-  image: RawImage;
-  jpeg: boolean;
-  background: Rgb | null;
-  renditions: RenditionFacts[];
-  master: { longEdge: number; neededLongEdge: number };
-  framing: FramingExpectation | null;
-  source: RawImage | null;
-}
+export type QcSetInput = Omit<ImageQcInput, "recipe">;
 
 export interface QcSetLabel extends QcLabel {
   /** How the image was made and the ground truth measured on it, for the report. */
@@ -143,12 +123,12 @@ export const QC_GARMENTS: GarmentSpec[] = [
   { key: "royal-dress", garment: "dress", fabric: solid([40, 70, 170]), backdrop: { colour: SWEEP, falloff: { kind: "radial", drop: 5 } }, seed: 116 },
 ];
 
-const MASTER = { width: 1536, height: 2048 };
+/** The camera file: large enough that no framed rendition enlarges the garment (subject 77–89 % of its height). */
+const MASTER = { width: 1800, height: 2400 };
 const PDP = DEFAULT_CHANNEL_SPECS.find((spec) => spec.id === "pdp-square")!;
 const CANVAS = { width: PDP.width, height: PDP.height };
 const PIPELINE: PostProcessConfig = { recipe: DEFAULT_POST_PRODUCTION_RECIPE, channels: DEFAULT_CHANNEL_SPECS, lut: null, lutInterpolation: "tetrahedral" };
 const FRAMING: FramingExpectation = { align: DEFAULT_POST_PRODUCTION_RECIPE.align, margins: DEFAULT_POST_PRODUCTION_RECIPE.margins };
-const NEEDED_LONG_EDGE = Math.max(...DEFAULT_CHANNEL_SPECS.filter((s) => s.enabled).map((s) => Math.max(s.width, s.height)));
 const WHITE: Rgb = [255, 255, 255];
 const SOURCE_SIZE = { width: 768, height: 1024 };
 
@@ -172,7 +152,7 @@ const EPSILON = 216 / 24389;
 const KAPPA = 24389 / 27;
 
 /** CIELAB (D65) → sRGB levels, clipped to the gamut: the inverse of ciede2000.ts's srgbToLab. */
-export function labToSrgb(lab: Lab): RGB {
+function labToSrgb(lab: Lab): RGB {
   const [L, a, b] = lab;
   const fy = (L + 16) / 116;
   const fx = fy + a / 500;
@@ -188,7 +168,7 @@ export function labToSrgb(lab: Lab): RGB {
   ];
 }
 
-/** Mean CIELAB of the pixels where `weight(i)` is true, sampling every `step`-th pixel. */
+/** Mean CIELAB of the pixels where `include(i)` is true, sampling every `step`-th pixel. */
 function meanLab(image: RawImage, include: (pixel: number) => boolean, step = 3): Lab {
   const { data, channels } = image;
   let l = 0;
@@ -355,6 +335,24 @@ interface PipelineRun {
   coverage: Uint8Array;
 }
 
+/**
+ * The resolution check's facts as the quality-check service derives them from
+ * a post-production report (its resolutionNeeded, which is not exported): the
+ * subject's height in the original, and the height the framed rendition that
+ * enlarges it most gives it.
+ */
+function resolutionFacts(report: PostReport): QcSetInput["master"] {
+  const toInput = report.input.height / report.working.height;
+  let enlargement = 0;
+  for (const spec of DEFAULT_CHANNEL_SPECS) {
+    if (!spec.enabled || spec.fit !== "frame") continue;
+    const placed = placeSubject(report.subject, spec, FRAMING, spec.minSubjectFill);
+    enlargement = Math.max(enlargement, placed.scale / toInput);
+  }
+  const longEdge = Math.round(report.subject.height * toInput);
+  return { longEdge, neededLongEdge: Math.round(longEdge * enlargement) };
+}
+
 /** The camera JPEG through the real pipeline: the pdp rendition, every rendition's facts, and the garment's coverage placed on the pdp canvas. */
 async function runPipeline(camera: RawImage, cameraCoverage: Uint8Array): Promise<PipelineRun> {
   const bytes = await sharp(camera.data, rawInput(camera)).jpeg({ quality: 92 }).toBuffer();
@@ -375,7 +373,7 @@ async function runPipeline(camera: RawImage, cameraCoverage: Uint8Array): Promis
   const placed = await resizeMask(crop, box.width, box.height, placement.width, placement.height);
   const coverage = new Uint8Array(CANVAS.width * CANVAS.height);
   for (let y = 0; y < placement.height; y++) coverage.set(placed.subarray(y * placement.width, (y + 1) * placement.width), (placement.top + y) * CANVAS.width + placement.left);
-  return { jpeg: pdp.bytes, renditions: facts, master: { longEdge: Math.max(report.working.width, report.working.height), neededLongEdge: NEEDED_LONG_EDGE }, coverage };
+  return { jpeg: pdp.bytes, renditions: facts, master: resolutionFacts(report), coverage };
 }
 
 async function makeGood(spec: GarmentSpec): Promise<Good> {
@@ -389,7 +387,9 @@ async function makeGood(spec: GarmentSpec): Promise<Good> {
     seed: spec.seed,
   });
   const camera = scene.image;
-  const cameraCoverage = Uint8Array.from(scene.coverage, (c) => Math.round(c * 255));
+  // A plain loop: Uint8Array.from with a map function takes most of a second on 4 M pixels.
+  const cameraCoverage = new Uint8Array(scene.coverage.length);
+  for (let i = 0; i < cameraCoverage.length; i++) cameraCoverage[i] = Math.round(scene.coverage[i]! * 255);
   addTexture(camera, cameraCoverage, spec.seed);
   const run = await runPipeline(camera, cameraCoverage);
 
@@ -540,10 +540,10 @@ export const QC_DEFECTS: DefectSpec[] = [
   d("wrong-aspect", "mild", "denim-trousers", 2020),
   d("wrong-aspect", "moderate", "burgundy-dress", 2062),
   d("wrong-aspect", "severe", "pink-tee", 1600),
-  // Low resolution: the camera master's long edge.
-  d("low-resolution", "mild", "royal-dress", 1843),
-  d("low-resolution", "moderate", "black-tee", 1434),
-  d("low-resolution", "severe", "dotted-dress", 1024),
+  // Low resolution: the garment's height in a smaller camera file over the height a rendition shows it at.
+  d("low-resolution", "mild", "royal-dress", 0.9),
+  d("low-resolution", "moderate", "black-tee", 0.7),
+  d("low-resolution", "severe", "dotted-dress", 0.4),
   // JPEG blockiness: the quality the output was re-encoded at.
   d("jpeg-blockiness", "sub-threshold", "cream-dress", 70),
   d("jpeg-blockiness", "mild", "dotted-dress", 30),
@@ -680,8 +680,8 @@ const BLACK_LEVEL = 0.0015;
 
 /**
  * A linear-light gain on the garment (weighted by coverage), less the black
- * level when it darkens; the truth is the share of garment pixels clipped
- * (all three channels at 255, or at 0) and the garment's ΔE from the source.
+ * level when it darkens; the truth, measured before the JPEG, is the share
+ * of the garment's pixels clipped and the garment's ΔE from the source.
  */
 function exposure(good: Good, image: RawImage, gain: number): Applied {
   const out = copy(image);
@@ -702,7 +702,8 @@ function exposure(good: Good, image: RawImage, gain: number): Applied {
     const q = i * 3;
     const lo = Math.min(data[q]!, data[q + 1]!, data[q + 2]!);
     const hi = Math.max(data[q]!, data[q + 1]!, data[q + 2]!);
-    if (lo === 255 || hi === 0) clipped += 1;
+    // The contract's "clipped": white with no tone left (a channel at the ceiling, none below 250), or black likewise.
+    if ((hi >= 254 && lo >= 250) || (hi <= 5 && lo <= 1)) clipped += 1;
   }
   const clippedPercent = (100 * clipped) / inside;
   const truth: Applied["truth"] = { exposure: clippedPercent };
@@ -711,7 +712,7 @@ function exposure(good: Good, image: RawImage, gain: number): Applied {
   return { image: out, truth, note: `subject gain ×${gain} in linear light${crush ? " above the black level" : ""}: ${clippedPercent.toFixed(1)} % of garment pixels clipped, garment ΔE00 ${deltaE?.toFixed(1)} from the source` };
 }
 
-/** Background pixels for dirt: nothing of the garment, and away from the subject by `margin` px. */
+/** How much of each pixel is background (1 − the garment's coverage): dirt goes there, shadow included. */
 function backgroundWeight(good: Good): Float32Array {
   const weight = new Float32Array(good.coverage.length);
   for (let i = 0; i < weight.length; i++) weight[i] = 1 - good.coverage[i]! / 255;
@@ -795,20 +796,20 @@ function smudge(good: Good, image: RawImage, level: number): Applied {
     return { x, y, radius: 90 + random() * 90 };
   });
   const depth = 1 - level / 255;
-  const image2 = darken(image, backgroundWeight(good), (x, y) => {
+  const dirty = darken(image, backgroundWeight(good), (x, y) => {
     let k = 0;
     for (const b of blobs) k = Math.max(k, Math.exp(-(((x - b.x) ** 2 + (y - b.y) ** 2) / (b.radius * b.radius))));
     return k < 0.01 ? 0 : depth * k;
   });
-  return { image: image2, truth: {}, note: `3 grey smudges on the sweep, darkest level ${level}` };
+  return { image: dirty, truth: {}, note: `3 grey smudges on the sweep, darkest level ${level}` };
 }
 
 function gradient(good: Good, image: RawImage, level: number): Applied {
   const depth = 1 - level / 255;
   const { width, height } = CANVAS;
   // Unlit corners: the sweep falls off from the top-left corner, as an unkeyed backdrop does.
-  const image2 = darken(image, backgroundWeight(good), (x, y) => depth * Math.min(1, Math.max(0, (x / width + y / height - 0.6) / 1.4)) ** 1.2);
-  return { image: image2, truth: {}, note: `backdrop fall-off to level ${level} at the bottom-right corner` };
+  const dirty = darken(image, backgroundWeight(good), (x, y) => depth * Math.min(1, Math.max(0, (x / width + y / height - 0.6) / 1.4)) ** 1.2);
+  return { image: dirty, truth: {}, note: `backdrop fall-off to level ${level} at the bottom-right corner` };
 }
 
 function noise(good: Good, image: RawImage, sigma: number): Applied {
@@ -922,15 +923,17 @@ function wrongAspect(good: Good, image: RawImage, height: number): Applied {
   return { image, renditions, truth: { aspect: worst }, note: `portrait rendition delivered at 1600 × ${height} for a 1600 × 2000 spec: ${worst.toFixed(2)} % off` };
 }
 
-async function lowResolution(good: Good, longEdge: number): Promise<Applied> {
+/** A smaller camera file through the pipeline, sized so the garment is enlarged to `target` × what it needs. */
+async function lowResolution(good: Good, target: number): Promise<Applied> {
   if (!good.camera) throw new Error(`${good.key} kept no camera image for a low-resolution defect`);
-  const scale = longEdge / MASTER.height;
+  const scale = target / (good.master.longEdge / good.master.neededLongEdge);
   const width = Math.round(MASTER.width * scale);
-  const camera = await resizeRaw(good.camera.camera, width, longEdge);
-  const coverage = await resizeMask(good.camera.cameraCoverage, MASTER.width, MASTER.height, width, longEdge);
+  const height = Math.round(MASTER.height * scale);
+  const camera = await resizeRaw(good.camera.camera, width, height);
+  const coverage = await resizeMask(good.camera.cameraCoverage, MASTER.width, MASTER.height, width, height);
   const run = await runPipeline(camera, coverage);
   const ratio = run.master.longEdge / run.master.neededLongEdge;
-  return { image: await decodeJpeg(run.jpeg), jpeg: run.jpeg, renditions: run.renditions, master: run.master, truth: { resolution: ratio }, note: `camera master ${width} × ${longEdge} through the pipeline: ${ratio.toFixed(2)} × the needed long edge` };
+  return { image: await decodeJpeg(run.jpeg), jpeg: run.jpeg, renditions: run.renditions, master: run.master, truth: { resolution: ratio }, note: `camera master ${width} × ${height} through the pipeline: the garment ${run.master.longEdge} px high where a rendition shows it at ${run.master.neededLongEdge} (${ratio.toFixed(2)} ×)` };
 }
 
 async function blockiness(image: RawImage, quality: number): Promise<Applied> {
