@@ -20,6 +20,7 @@ const benches: [string, () => Promise<void>][] = [
   ["bulk-sync", async () => (await import("./bulk-sync.bench")).benchBulkSync(template)],
   ["production", async () => (await import("./production.bench")).benchProduction(template)],
   ["post-production", async () => (await import("./post-production.bench")).benchPostProduction()],
+  ["qc", async () => (await import("./qc.bench")).benchQc()],
 ];
 const wanted = process.argv.slice(2);
 try {
