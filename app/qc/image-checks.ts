@@ -5,6 +5,7 @@ import { downsample, flatten } from "./downsample";
 import { checkExposure } from "./exposure";
 import { checkFraming, type FramingExpectation } from "./framing";
 import { checkGarmentColour } from "./garment-colour";
+import { cropRaw } from "../imaging/subject-bounds";
 import { perceptualHash } from "./phash";
 import { thresholdFor, unmeasured, verdictOf, type QcCheckResult, type QcRecipe, type QcVerdict } from "./qc-check";
 import { checkSharpness } from "./sharpness";
@@ -97,7 +98,7 @@ export function runImageChecks(input: ImageQcInput): ImageQcResult {
   return {
     checks,
     verdict: verdictOf(checks),
-    phash: perceptualHash(input.image),
+    phash: perceptualHash(box ? cropRaw(image, box) : image),
     mask: { fraction: subject.fraction, box },
     overlays,
     ms: Math.round((performance.now() - started) * 10) / 10,
