@@ -78,9 +78,15 @@ export const ReviewCardView = memo(function ReviewCardView({ card, index, select
         </ul>
       </div>
       <div className="review-card__actions">
-        <button type="button" className="review-card__button" disabled={busy} onClick={() => onAction(card.id, "approve")} aria-label={`Approve ${name}`} title="Approve (A)">
-          Approve
-        </button>
+        {card.reviewStatus === "awaiting-signoff" ? (
+          <button type="button" className="review-card__button" disabled={busy} onClick={() => onAction(card.id, "approve")} aria-label={`Sign off ${name} for the brand`} title="Sign off (A)">
+            Sign off
+          </button>
+        ) : (
+          <button type="button" className="review-card__button" disabled={busy} onClick={() => onAction(card.id, "approve")} aria-label={`Approve ${name}`} title="Approve (A)">
+            Approve
+          </button>
+        )}
         <button type="button" className="review-card__button" disabled={busy} onClick={() => onAction(card.id, "reject")} aria-label={`Reject ${name}`} title="Reject (R)" aria-haspopup="dialog">
           Reject…
         </button>
@@ -140,6 +146,7 @@ export const REVIEW_GRID_CSS = `
 .review-card__button:disabled { opacity: .5; cursor: default; }
 .review-overlay { position: fixed; inset: 0; z-index: 400; background: var(--p-color-bg); overflow: auto; }
 .review-toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 600; max-width: min(640px, calc(100vw - 32px)); }
+[data-keyboard="loading"] .review-hints { opacity: .55; }
 .review-hints { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 12px; color: var(--p-color-text-secondary); }
 .review-hints span { display: inline-flex; gap: 3px; align-items: center; }
 .review-dialog { border: none; border-radius: var(--p-border-radius-400); padding: 0; width: min(520px, calc(100vw - 32px)); box-shadow: var(--p-shadow-600); }

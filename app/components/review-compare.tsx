@@ -351,7 +351,7 @@ function RetouchCard({ data, busy }: { data: ReviewCompareData; busy: boolean })
             </Text>
           </div>
         ) : null}
-        {asset.kind === "image" && data.allowed.retouch ? (
+        {data.canUploadRetouch ? (
           <BlockStack gap="200">
             <label htmlFor={inputId}>
               <Text as="span" variant="bodyMd">

@@ -16,13 +16,6 @@ export interface PendingDecision {
   hide: string[];
 }
 
-/** Decisions that take an asset out of the open queue (a flag keeps it there). */
-const LEAVING: ReadonlySet<string> = new Set(["approve", "reject", "regenerate", "retouch", "sign-off"]);
-
-export function leavesQueue(intent: string): boolean {
-  return LEAVING.has(intent);
-}
-
 let sequence = 0;
 
 /**

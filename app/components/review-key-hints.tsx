@@ -32,7 +32,7 @@ export function ReviewKeyHints({ id, where }: { id?: string; where: "grid" | "co
           </span>
         </>
       )}
-      <span>{k("A")} approve</span>
+      <span>{k("A")} approve (sign off when awaiting sign-off)</span>
       <span>
         {k("R")} reject ({k("1")}–{k("7")} reason, {k("Enter")} confirm, {k("Esc")} cancel)
       </span>

@@ -1,12 +1,12 @@
 import { useNavigate, useNavigation, useOutlet } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { REJECT_REASON_LABELS, REVIEW_STATUS_LABELS, type ReviewStatus } from "../review/review-decision";
+import { REJECT_REASON_LABELS, REVIEW_STATUS_LABELS, statusAfterApproval, type ReviewStatus } from "../review/review-decision";
 import type { ReviewFilters } from "../review/review-filters";
-import { compareHref, describeErrors, moveFocus, nextFocusAfter, reviewSearch, type ReviewCard } from "../review/review-grid";
+import { afterDecision, compareHref, describeErrors, inReviewState, moveFocus, nextFocusAfter, reviewSearch, type ReviewCard } from "../review/review-grid";
 import type { ReviewGridData } from "../review/review-grid.server";
 import { ReviewCardView, REVIEW_GRID_CSS, type CardAction } from "./review-card";
-import { leavesQueue, useReviewDecisions, type DecisionFields, type PendingDecision, type ReviewOutcomeData } from "./review-decisions";
+import { useReviewDecisions, type DecisionFields, type PendingDecision, type ReviewOutcomeData } from "./review-decisions";
 import { ConfirmDialog, RejectDialog } from "./review-dialogs";
 import { ReviewFiltersBar } from "./review-filters-bar";
 import { ReviewKeyHints } from "./review-key-hints";
@@ -15,8 +15,6 @@ import { useReviewKeyboard } from "./use-review-keyboard";
 
 /** Cards in the first row (up to this many) load eagerly with high priority: one of them is the page's largest paint. */
 const EAGER_CARDS = 6;
-/** States in which a decision takes a card out of the list being looked at. */
-const OPEN_STATES: ReadonlySet<string> = new Set(["open", "flagged", "awaiting-review", "awaiting-signoff"]);
 const FIRST = "\u0000first";
 
 export interface ReviewOutletContext {
@@ -53,7 +51,7 @@ function cardElement(id: string): HTMLElement | null {
 export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } }) {
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const { filters } = data;
+  const { filters, brandSignOff } = data;
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<ReviewNotice | null>(null);
@@ -80,7 +78,9 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
     }
     const lines = outcome.skipped.slice(0, 5).map((s) => `${titles.current.get(s.assetId) ?? s.assetId}: ${s.reason}`);
     if (outcome.skipped.length > 5) lines.push(`and ${outcome.skipped.length - 5} more left as they were`);
-    const reason = decision.fields.intent === "reject" && typeof decision.fields.reason === "string" ? ` (${REJECT_REASON_LABELS[decision.fields.reason as keyof typeof REJECT_REASON_LABELS] ?? decision.fields.reason})` : "";
+    // "Anatomy (hands, limbs, face)" reads "Anatomy" in the toast.
+    const reasonLabel = (reason: string) => (REJECT_REASON_LABELS[reason as keyof typeof REJECT_REASON_LABELS] ?? reason).replace(/ \(.*\)$/, "");
+    const reason = decision.fields.intent === "reject" && typeof decision.fields.reason === "string" ? ` (${reasonLabel(decision.fields.reason)})` : "";
     setNotice({ id, tone: outcome.skipped.length ? "warning" : "success", title: `${capitalise(outcome.message)}${reason}`, lines });
     if (outcome.assetIds?.length) {
       const changed = new Set(outcome.assetIds);
@@ -113,15 +113,21 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
   /** Sends a decision; cards it moves out of the list disappear now and focus goes to the next one. */
   const decide = useCallback(
     (fields: DecisionFields, ids: string[]) => {
-      const leaving = leavesQueue(fields.intent) && OPEN_STATES.has(filters.state);
-      if (leaving) {
+      const intent = fields.intent;
+      const leaving =
+        intent === "approve-all-passed"
+          ? ids.filter((id) => !inReviewState(filters.state, { reviewStatus: statusAfterApproval(brandSignOff), flagged: false }) && cardsRef.current.some((c) => c.id === id))
+          : ids.filter((id) => {
+              const card = cardsRef.current.find((c) => c.id === id);
+              return card && !inReviewState(filters.state, afterDecision(intent, { reviewStatus: card.reviewStatus, flagged: card.flagged }, { brandSignOff, flagged: fields.flagged === undefined ? undefined : fields.flagged === "true" }));
+            });
+      if (leaving.length) {
         const visible = cardsRef.current.map((c) => c.id);
-        const next = nextFocusAfter(visible, new Set(ids), focused.current);
-        focusRequest.current = next ?? FIRST;
+        focusRequest.current = nextFocusAfter(visible, new Set(leaving), focused.current) ?? FIRST;
       } else if (focused.current) focusRequest.current = focused.current;
-      submitDecision(fields, { hide: leaving ? ids : [] });
+      submitDecision(fields, { hide: leaving });
     },
-    [submitDecision, filters.state],
+    [submitDecision, filters.state, brandSignOff],
   );
 
   const outletContext: ReviewOutletContext = useMemo(
@@ -184,7 +190,8 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
   const onAction = useCallback(
     (id: string, action: CardAction) => {
       focused.current = id;
-      if (action === "approve") decide({ intent: "approve", assetIds: [id] }, [id]);
+      // On a card awaiting the brand's sign-off, A is the sign-off (the service still refuses the reviewer who approved it).
+      if (action === "approve") decide({ intent: cardById(id)?.reviewStatus === "awaiting-signoff" ? "sign-off" : "approve", assetIds: [id] }, [id]);
       else if (action === "reject") openReject([id]);
       else if (action === "flag") decide({ intent: "flag", assetIds: [id], flagged: String(!cardById(id)?.flagged) }, [id]);
       else openCompare(id);
@@ -257,6 +264,11 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
     },
   });
 
+  // Says when the shortcuts are live (the listener above is attached by now): the hints stop looking
+  // inert, and the speed test measures time to interactive without pressing keys during hydration.
+  const [keysReady, setKeysReady] = useState(false);
+  useEffect(() => setKeysReady(true), []);
+
   const closeDialog = () => {
     setDialog(null);
     // Back to the card the dialog came from.
@@ -273,7 +285,7 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
   return (
     <>
       <style dangerouslySetInnerHTML={{ __html: REVIEW_GRID_CSS }} />
-      <div ref={pageRef}>
+      <div ref={pageRef} data-keyboard={keysReady ? "ready" : "loading"}>
         <Page fullWidth title="Review" subtitle={`${plural(data.total, "asset")} ${stateLabel}${filters.verdict ? `, verdict ${filters.verdict}` : ""}`}>
           <BlockStack gap="400">
             {filterErrors.length > 0 ? (

@@ -68,7 +68,12 @@ export interface ReviewCompareData {
   queue: { previousId: string | null; nextId: string | null; position: number | null; total: number };
   filters: ReviewFilters;
   hasMaster: boolean;
+  /** A corrected file may replace it (what uploadRetouch accepts: an image in review, at retouch or rejected). */
+  canUploadRetouch: boolean;
 }
+
+/** The states uploadRetouch (review-actions.server) accepts a corrected file in. */
+const RETOUCHABLE: ReadonlySet<string> = new Set(["retouch", "awaiting-review", "awaiting-signoff", "rejected"]);
 
 const COMPARE_SELECT = {
   id: true,
@@ -197,6 +202,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
     queue: { previousId: previous?.id ?? null, nextId: next?.id ?? null, position: inQueue > 0 ? ahead + 1 : null, total },
     filters,
     hasMaster: Boolean(asset.storageKey),
+    canUploadRetouch: asset.kind === "image" && RETOUCHABLE.has(asset.reviewStatus ?? ""),
   };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { checkResult, unmeasured, type QcReport } from "../qc/qc-check";
 import {
+  afterDecision,
   cardAriaLabel,
+  inReviewState,
   checkRows,
   compareHref,
   describeErrors,
@@ -205,5 +207,38 @@ describe("decision forms", () => {
     const reject = new URLSearchParams("intent=reject&assetIds=a1&reason=other&note=left+hand&flagged=maybe");
     expect(reviewDecisionInput(reject)).toEqual({ intent: "reject", assetIds: ["a1"], reason: "other", note: "left hand", flagged: "maybe" });
     expect(reviewDecisionInput(new FormData())).toEqual({ assetIds: [] });
+  });
+});
+
+describe("where a decision takes a card", () => {
+  const open = { reviewStatus: "awaiting-review", flagged: false };
+  const leaves = (intent: Parameters<typeof afterDecision>[0], state: string, options: { brandSignOff?: boolean; flagged?: boolean } = {}, asset = open) =>
+    !inReviewState(state, afterDecision(intent, asset, { brandSignOff: options.brandSignOff ?? false, flagged: options.flagged }));
+
+  it("takes approved, rejected, regenerated and retouched cards out of the open queue, and keeps flagged ones", () => {
+    expect(leaves("approve", "open")).toBe(true);
+    expect(leaves("reject", "open")).toBe(true);
+    expect(leaves("regenerate", "open")).toBe(true);
+    expect(leaves("retouch", "open")).toBe(true);
+    expect(leaves("flag", "open", { flagged: true })).toBe(false);
+  });
+
+  it("keeps an approval in the open queue when the brand signs off next, but not in the awaiting-review list", () => {
+    expect(leaves("approve", "open", { brandSignOff: true })).toBe(false);
+    expect(leaves("approve", "awaiting-review", { brandSignOff: true })).toBe(true);
+    expect(leaves("approve", "awaiting-signoff", { brandSignOff: true })).toBe(false);
+    expect(leaves("sign-off", "open", {}, { reviewStatus: "awaiting-signoff", flagged: false })).toBe(true);
+  });
+
+  it("takes an unflagged or approved card out of the flagged list", () => {
+    const flagged = { reviewStatus: "awaiting-review", flagged: true };
+    expect(leaves("flag", "flagged", { flagged: false }, flagged)).toBe(true);
+    expect(leaves("flag", "flagged", { flagged: true }, flagged)).toBe(false);
+    expect(leaves("approve", "flagged", { brandSignOff: true }, flagged)).toBe(true);
+  });
+
+  it("takes a regenerated card out of the rejected list", () => {
+    expect(leaves("regenerate", "rejected", {}, { reviewStatus: "rejected", flagged: false })).toBe(true);
+    expect(leaves("retouch", "retouch", {}, { reviewStatus: "retouch", flagged: false })).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PROVIDER_LABELS } from "../credentials/credential-form";
 import { DEMO_PROVIDER, DEMO_PROVIDER_LABEL } from "../production/production-page";
 import { QC_CHECKS, QC_VERDICTS, type QcCheckId, type QcVerdict } from "../qc/qc-check";
-import { REVIEW_STATUS_LABELS, type ReviewStatus } from "./review-decision";
+import { REVIEW_STATUS_LABELS, statusAfterApproval, type ReviewIntent, type ReviewStatus } from "./review-decision";
 import { REVIEW_PAGE_SIZE, reviewFiltersToParams, type ReviewFilters } from "./review-filters";
 
 /**
@@ -342,4 +342,35 @@ export function reviewDecisionInput(form: { get(name: string): FormDataEntryValu
     flagged: flagged === "true" ? true : flagged === "false" ? false : flagged,
   };
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Where a decision leaves an asset, as the review actions apply it (statusAfterApproval
+ * for the brand sign-off; an approval clears the reviewer's flag; regenerating or a
+ * retouched file supersedes it). The grid hides a card at once when this takes it out
+ * of the list being looked at; a refused decision brings it back.
+ */
+export function afterDecision(intent: ReviewIntent, asset: { reviewStatus: string | null; flagged: boolean }, options: { brandSignOff: boolean; flagged?: boolean }): { reviewStatus: string | null; flagged: boolean } {
+  switch (intent) {
+    case "approve":
+      return { reviewStatus: statusAfterApproval(options.brandSignOff), flagged: false };
+    case "sign-off":
+      return { reviewStatus: "approved", flagged: asset.flagged };
+    case "reject":
+      return { reviewStatus: "rejected", flagged: asset.flagged };
+    case "regenerate":
+      return { reviewStatus: "superseded", flagged: asset.flagged };
+    case "retouch":
+      return { reviewStatus: "retouch", flagged: asset.flagged };
+    case "flag":
+      return { reviewStatus: asset.reviewStatus, flagged: options.flagged ?? !asset.flagged };
+  }
+}
+
+/** Whether an asset in this state belongs to the grid's reviewer-state filter (the same rule as reviewWhere). */
+export function inReviewState(state: string, asset: { reviewStatus: string | null; flagged: boolean }): boolean {
+  const open = asset.reviewStatus === "awaiting-review" || asset.reviewStatus === "awaiting-signoff";
+  if (state === "open") return open;
+  if (state === "flagged") return open && asset.flagged;
+  return asset.reviewStatus === state;
 }

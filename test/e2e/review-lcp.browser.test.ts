@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -29,6 +29,8 @@ const median = (values: number[]) => {
 };
 
 interface PerfRecord {
+  /** performance.now() when the grid's shortcuts went live (its data-keyboard="ready" appeared). */
+  keyboardReadyAt: number | null;
   lcp: { startTime: number; size: number; element: string; url: string }[];
   cls: number;
   shifts: { value: number; startTime: number; sources: string[] }[];
@@ -42,8 +44,14 @@ const OBSERVE = () => {
     const card = node.closest("[data-review-card]");
     return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ""}${card ? ` in card ${card.getAttribute("data-index")}` : ""}`;
   };
-  const perf: PerfRecord = { lcp: [], cls: 0, shifts: [], events: [] };
+  const perf: PerfRecord = { keyboardReadyAt: null, lcp: [], cls: 0, shifts: [], events: [] };
   (window as unknown as { __perf: PerfRecord }).__perf = perf;
+  new MutationObserver((_records, observer) => {
+    if (document.querySelector('[data-keyboard="ready"]')) {
+      perf.keyboardReadyAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-keyboard"] });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries() as (PerformanceEntry & { size: number; element: Element | null; url: string })[]) perf.lcp.push({ startTime: e.startTime, size: e.size, element: describe(e.element), url: e.url });
   }).observe({ type: "largest-contentful-paint", buffered: true });
@@ -85,6 +93,7 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
   let browser: Browser;
   let queue: ReviewQueue;
   const seedTimings: Record<string, number> = {};
+  let reactBuild = "unknown";
   const results: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -102,6 +111,10 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
     const warm = Date.now();
     expect((await fetch(`${stack.appUrl}/app/review`)).ok).toBe(true);
     seedTimings.firstServerRequestMs = Date.now() - warm;
+    // The build the stack serves: built inside a test run (NODE_ENV=test) it carries React's development build, several times slower to hydrate.
+    const chunks = readdirSync("build/client/assets").filter((f) => f.endsWith(".js"));
+    reactBuild = chunks.some((f) => readFileSync(`build/client/assets/${f}`, "utf8").includes("react-dom.production.min.js")) ? "production" : "development";
+    if (reactBuild !== "production") console.warn("review-lcp: the app was built with React's development build; timings are not representative (run `npm run build` first)");
   }, 300_000);
 
   afterAll(async () => {
@@ -200,18 +213,16 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
   }
 
   for (const condition of ["cold", "warmConnection"] as const) {
-    it(`is interactive soon after it paints (${condition}, ${RUNS} runs): time until J moves focus to a card, and the latency of keyboard moves and a click (INP estimate)`, async () => {
+    it(`is interactive soon after it paints (${condition}, ${RUNS} runs): time until the shortcuts are live and J moves focus, and the latency of keyboard moves and a click (INP estimate)`, async () => {
       const runs: Record<string, unknown>[] = [];
       for (let run = 0; run < RUNS; run++) runs.push(await measureInteraction(condition));
       const tti = runs.map((r) => r.timeToInteractiveMs as number);
-      const inp = runs.map((r) => (typeof r.inpEstimateAfterLoadMs === "number" ? r.inpEstimateAfterLoadMs : 0));
-      const inpLoading = runs.map((r) => (typeof r.inpEstimateDuringLoadMs === "number" ? r.inpEstimateDuringLoadMs : 0));
+      const inp = runs.map((r) => (typeof r.inpEstimateMs === "number" ? r.inpEstimateMs : 0));
       results[`interaction_${condition}`] = {
         timeToInteractiveMsMedian: median(tti),
         timeToInteractiveMsMin: Math.min(...tti),
         timeToInteractiveMsMax: Math.max(...tti),
-        inpEstimateAfterLoadMsWorst: Math.max(...inp),
-        inpEstimateDuringLoadMsWorst: Math.max(...inpLoading),
+        inpEstimateMsWorst: Math.max(...inp),
         runs,
       };
     }, 240_000);
@@ -220,52 +231,40 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
   async function measureInteraction(condition: "cold" | "warmConnection"): Promise<Record<string, unknown>> {
     const { context, page, errors } = await freshPage();
     const started = await open(page, errors, condition, "commit");
-    // Press J until it lands on a card: before hydration the key does nothing.
-    let interactiveAt: number | null = null;
-    let presses = 0;
-    for (let i = 0; i < 400 && interactiveAt === null; i++) {
-      presses += 1;
-      await page.keyboard.press("j");
-      interactiveAt = await page.evaluate(() => (document.activeElement?.hasAttribute("data-review-card") ? performance.now() : null));
-      if (interactiveAt === null) await page.waitForTimeout(10);
-    }
-    expect(interactiveAt).not.toBeNull();
+    // No keys until the shortcuts are live: a key pressed while React 18 is still hydrating the
+    // document (Remix hydrates in a transition) can fail hydration with React error #345.
+    await page.locator('[data-keyboard="ready"]').waitFor();
     const wallMs = Date.now() - started;
+    await page.keyboard.press("j");
+    const firstMoveAt = await page.evaluate(() => (document.activeElement?.getAttribute("data-index") === "0" ? performance.now() : null));
+    expect(firstMoveAt).not.toBeNull();
     await page.waitForLoadState("networkidle");
     await page.waitForTimeout(300);
 
     // After load: keyboard moves (J, ↓) and a click on a card's checkbox; nothing that changes the data.
     const focusedIndex = () => page.evaluate(() => Number(document.activeElement?.getAttribute("data-index")));
-    const start = await focusedIndex();
     for (let i = 0; i < 5; i++) await page.keyboard.press("j");
-    await expect.poll(focusedIndex).toBe(start + 5);
+    await expect.poll(focusedIndex).toBe(5);
     await page.keyboard.press("ArrowDown");
-    await expect.poll(focusedIndex).toBe(start + 11);
+    await expect.poll(focusedIndex).toBe(11);
     await page.locator("[data-review-card] input[type=checkbox]").nth(2).click();
     await expect.poll(() => page.locator("[data-review-card] input[type=checkbox]").nth(2).isChecked()).toBe(true);
     await page.waitForTimeout(500);
     const perf = await page.evaluate(() => (window as unknown as { __perf: PerfRecord }).__perf);
-    const worst = (during: boolean) => {
-      const interactions = new Map<number, { name: string; duration: number; startTime: number }>();
-      for (const e of perf.events) {
-        if (!e.interactionId || e.startTime < interactiveAt! !== during) continue;
-        const seen = interactions.get(e.interactionId);
-        if (!seen || e.duration > seen.duration) interactions.set(e.interactionId, { name: e.name, duration: e.duration, startTime: round(e.startTime) });
-      }
-      return [...interactions.values()];
-    };
-    const during = worst(true);
-    const after = worst(false);
-    const max = (list: { duration: number }[]) => (list.length ? Math.max(...list.map((d) => d.duration)) : "< 16 (none reached the 16 ms reporting threshold)");
+    const interactions = new Map<number, { name: string; duration: number; startTime: number }>();
+    for (const e of perf.events) {
+      if (!e.interactionId) continue;
+      const seen = interactions.get(e.interactionId);
+      if (!seen || e.duration > seen.duration) interactions.set(e.interactionId, { name: e.name, duration: e.duration, startTime: round(e.startTime) });
+    }
+    const measured = [...interactions.values()];
     const record = {
-      timeToInteractiveMs: round(interactiveAt!),
+      timeToInteractiveMs: round(perf.keyboardReadyAt!),
       timeToInteractiveWallMs: wallMs,
-      jPressesUntilInteractive: presses,
-      // Event Timing reports only interactions of 16 ms or more.
-      inpEstimateAfterLoadMs: max(after),
-      inpEstimateDuringLoadMs: max(during),
-      interactionsAfterLoad: after,
-      interactionsDuringLoad: during,
+      firstJMoveAtMs: round(firstMoveAt!),
+      // Event Timing reports only interactions of 16 ms or more; none reported means all were faster.
+      inpEstimateMs: measured.length ? Math.max(...measured.map((d) => d.duration)) : "< 16 (none reached the 16 ms reporting threshold)",
+      interactions: measured,
     };
     expect(errors).toEqual([]);
     await context.close();
@@ -295,6 +294,7 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
       // Other work on the machine skews every timing: the load average says how busy it was.
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), loadAverage1m: Number(os.loadavg()[0].toFixed(2)) },
       setup: seedTimings,
+      reactBuild,
       ...results,
       budgets: { lcpMs: 2500, cls: 0.1, inpMs: 200, issueTargetInteractiveMs: 1000, thumbnailBytes: THUMB_LIMIT },
     };

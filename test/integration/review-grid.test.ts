@@ -192,6 +192,7 @@ describe("review grid loader and routes (PostgreSQL, real asset store)", () => {
     expect(data.history[0].detail.split(" · ").sort()).toEqual(["from: awaiting-review", "note: check the hem", "to: awaiting-review"]);
     expect(data.queue).toEqual({ previousId: queue.assetIds[0], nextId: queue.assetIds[2], position: 2, total: COUNT });
     expect(data.allowed).toMatchObject({ approve: true, reject: true, flag: true, regenerate: true, retouch: true, "sign-off": false });
+    expect(data.canUploadRetouch).toBe(true);
     // Within a filter the neighbours are that filter's.
     const flagged = (await loadReviewCompare(SHOP, queue.assetIds[7], new URLSearchParams("verdict=flag")))!;
     expect(flagged.queue).toEqual({ previousId: queue.assetIds[6], nextId: queue.assetIds[8], position: 2, total: 36 });
@@ -288,5 +289,6 @@ describe("review grid loader and routes (PostgreSQL, real asset store)", () => {
     const history = (await loadReviewCompare(SHOP, id, new URLSearchParams("state=superseded")))!;
     expect(history.history.map((h) => h.action)).toEqual(expect.arrayContaining(["review.retouch-uploaded", "review.master-downloaded"]));
     expect(history.asset.statusLabel).toBe("Replaced by a retouched file");
+    expect(history.canUploadRetouch).toBe(false);
   });
 });
