@@ -144,7 +144,7 @@ export const REVIEW_GRID_CSS = `
 .review-card__button:hover { background: var(--p-color-bg-surface-hover); }
 .review-card__button:focus-visible { outline: 2px solid var(--p-color-border-focus); outline-offset: 1px; }
 .review-card__button:disabled { opacity: .5; cursor: default; }
-.review-overlay { position: fixed; inset: 0; z-index: 400; background: var(--p-color-bg); overflow: auto; }
+.review-overlay { position: fixed; inset: 0; z-index: 400; background: var(--p-color-bg); overflow: auto; outline: none; }
 .review-toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 600; max-width: min(640px, calc(100vw - 32px)); }
 [data-keyboard="loading"] .review-hints { opacity: .55; }
 .review-hints { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; font-size: 12px; color: var(--p-color-text-secondary); }

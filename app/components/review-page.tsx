@@ -1,4 +1,4 @@
-import { useNavigate, useNavigation, useOutlet } from "@remix-run/react";
+import { useLocation, useNavigate, useNavigation, useOutlet } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, InlineStack, Page, Pagination, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { REJECT_REASON_LABELS, REVIEW_STATUS_LABELS, statusAfterApproval, type ReviewStatus } from "../review/review-decision";
@@ -136,6 +136,14 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
   );
   const outlet = useOutlet(outletContext);
   const overlayOpen = outlet !== null;
+  const overlayRef = useRef<HTMLDivElement>(null);
+  const { pathname } = useLocation();
+
+  // Focus goes into the compare view when it opens and with each asset it shows, so a screen reader announces it and Tab starts there.
+  useEffect(() => {
+    if (overlayOpen && !overlayRef.current?.contains(document.activeElement)) overlayRef.current?.focus({ preventScroll: true });
+    if (overlayOpen) overlayRef.current?.scrollTo({ top: 0 });
+  }, [overlayOpen, pathname]);
 
   // Focus requested by a decision or a closing overlay lands once its card is rendered.
   useEffect(() => {
@@ -410,7 +418,7 @@ export function ReviewPage({ data }: { data: ReviewGridData & { demo: boolean } 
       <ReviewToast notice={notice} onDismiss={dismissNotice} />
       {decisions.runners}
       {outlet ? (
-        <div className="review-overlay" role="dialog" aria-modal="true" aria-label="Compare view">
+        <div ref={overlayRef} className="review-overlay" role="dialog" aria-modal="true" aria-label="Compare view" tabIndex={-1}>
           {outlet}
         </div>
       ) : null}

@@ -249,6 +249,8 @@ describe("review in Chromium: real candidates and fixtures, by keyboard and mous
     await page.waitForURL((url) => url.pathname === `/app/review/${target}`);
     const view = page.getByRole("dialog", { name: "Compare view" });
     await view.getByRole("heading", { name: productTitle }).waitFor();
+    // Focus moved into the view (a screen reader announces it; Tab starts there).
+    await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"][aria-label="Compare view"]')))).toBe(true);
     const output = view.locator("img[data-layer=output]");
     await expect.poll(() => output.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     await view.getByText("Source flat-lay", { exact: true }).waitFor();
