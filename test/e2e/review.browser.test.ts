@@ -126,7 +126,10 @@ describe("review in Chromium: real candidates and fixtures, by keyboard and mous
     await expect(card(first.id).getByText("Demo provider (local composition, not AI)").count()).resolves.toBe(1);
     // The QC job's thumbnails: loaded, and at most 30 KB each in the store.
     await expect.poll(() => card(first.id).locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
-    for (const row of rows.filter((r) => r.thumbKey)) expect((await store.get(row.thumbKey!)).length).toBeLessThanOrEqual(30 * 1024);
+    const thumbBytes = await Promise.all(rows.filter((r) => r.thumbKey).map(async (r) => (await store.get(r.thumbKey!)).length));
+    expect(thumbBytes.length).toBeGreaterThan(0);
+    for (const bytes of thumbBytes) expect(bytes).toBeLessThanOrEqual(30 * 1024);
+    console.log(`review: QC thumbnails of ${productTitle}: ${thumbBytes.map((b) => `${(b / 1024).toFixed(1)} KB`).join(", ")}`);
     // Failing checks are named with their reasons on the card.
     if (first.qcVerdict !== "pass") await expect(card(first.id).locator(".review-card__findings li strong").count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath("review-grid-real-candidates") });
