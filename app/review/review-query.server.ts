@@ -16,7 +16,13 @@ export async function reviewWhere(db: PrismaClient, shopId: string, filters: Rev
   if (filters.verdict) where.qcVerdict = filters.verdict;
   if (filters.source === "studio" || filters.source === "store") where.source = filters.source;
   else if (filters.source) Object.assign(where, { source: "ai", provider: filters.source });
-  if (filters.category) where.recipeVersion = { recipe: { categoryKey: filters.category } };
+  if (filters.category) {
+    // AI candidates carry their recipe's category; studio and store images have no recipe, so their product's
+    // type and tags place them (the category's mapping, without the first-match precedence between categories).
+    const category = await db.garmentCategory.findUnique({ where: { shopId_key: { shopId, key: filters.category } }, select: { productTypes: true, tags: true } });
+    const mapped = category ? await db.product.findMany({ where: { shopId, OR: [{ productType: { in: category.productTypes } }, { tags: { some: { tag: { in: category.tags } } } }] }, select: { id: true } }) : [];
+    where.AND = [{ OR: [{ recipeVersion: { recipe: { categoryKey: filters.category } } }, { recipeVersionId: null, productId: { in: mapped.map((p) => p.id) } }] }];
+  }
   if (filters.product) where.productId = filters.product;
   if (filters.tier || filters.collection) {
     const products = await db.product.findMany({

@@ -63,7 +63,8 @@ export function ensureBuilt(log: (line: string) => void): void {
   const sources = newestMtime(["app", "jobs", "vite.config.ts", "package-lock.json", "tsconfig.json"]);
   if (existsSync(output) && statSync(output).mtimeMs > sources) return;
   log("Building the app (remix vite:build)…");
-  const result = spawnSync(bin("remix"), ["vite:build"], { stdio: "inherit" });
+  // Always React's production build: a build started from a test run would otherwise inherit NODE_ENV=test and ship the development build.
+  const result = spawnSync(bin("remix"), ["vite:build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (result.status !== 0) throw new Error("The app did not build; see the output above.");
 }
 

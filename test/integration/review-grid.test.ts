@@ -150,9 +150,10 @@ describe("review grid loader and routes (PostgreSQL, real asset store)", () => {
     expect((await grid("source=demo")).total).toBe(60);
     expect((await grid("source=fashn&verdict=pass")).total).toBe(12);
     const dresses = await grid("category=dresses");
-    // The category is the recipe's: studio files (no recipe) of dresses are not in it.
-    expect(dresses.total).toBe(32);
-    expect(new Set(dresses.cards.map((c) => c.recipeLabel))).toEqual(new Set(["dresses v1"]));
+    // AI candidates by their recipe's category (32), studio files (no recipe) by their product's type (8 more).
+    expect(dresses.total).toBe(40);
+    expect(new Set(dresses.cards.map((c) => c.recipeLabel))).toEqual(new Set(["dresses v1", null]));
+    expect(new Set(dresses.cards.map((c) => c.productTitle.replace(/ \d+$/, "")))).toEqual(new Set(["Linen Dress"]));
     expect((await grid(`collection=${encodeURIComponent(queue.collectionId)}`)).total).toBe(60);
     expect((await grid(`product=${encodeURIComponent(queue.productIds[3])}`)).total).toBe(10);
     expect((await grid("state=approved")).total).toBe(0);
