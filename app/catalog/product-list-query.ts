@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSearchParams } from "../lib/search-params";
 
 export const PRODUCT_PAGE_SIZES = [25, 50, 100] as const;
 
@@ -32,15 +33,6 @@ export type ParsedListQuery = { ok: true; query: ProductListQuery } | { ok: fals
 
 /** Parses URL search params; invalid fields fall back to defaults and are reported by name. */
 export function parseProductListQuery(params: URLSearchParams): ParsedListQuery {
-  const raw = Object.fromEntries([...params.entries()].filter(([key]) => key in productListQuerySchema.shape));
-  const result = productListQuerySchema.safeParse(raw);
-  if (result.success) return { ok: true, query: result.data };
-  const errors: Record<string, string> = {};
-  const cleaned: Record<string, string> = { ...raw };
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? "query");
-    errors[field] = `${field} ${issue.message}`;
-    delete cleaned[field];
-  }
-  return { ok: false, errors, query: productListQuerySchema.parse(cleaned) };
+  const parsed = parseSearchParams(productListQuerySchema, params);
+  return parsed.ok ? { ok: true, query: parsed.value } : { ok: false, errors: parsed.errors, query: parsed.value };
 }

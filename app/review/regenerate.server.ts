@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { Asset, Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
 import { MAX_SEED } from "../recipes/prompt-template";
 
@@ -35,31 +35,12 @@ export interface RegenerateOptions {
 export async function addRegeneratedCandidate(tx: Tx, assetId: string, options: RegenerateOptions): Promise<string | null> {
   const asset = await tx.asset.findUniqueOrThrow({ where: { id: assetId } });
   if (asset.source !== "ai") return null;
-  // Serialises candidate numbering within the request against a concurrent regeneration.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`request:${asset.requestId}`}))`;
-  const last = await tx.asset.aggregate({ where: { requestId: asset.requestId }, _max: { candidateIndex: true } });
-  const successor = await tx.asset.create({
-    data: {
-      shopId: asset.shopId,
-      productId: asset.productId,
-      orderId: asset.orderId,
-      requestId: asset.requestId,
-      candidateIndex: (last._max.candidateIndex ?? asset.candidateIndex) + 1,
-      source: asset.source,
-      kind: asset.kind,
-      status: "queued",
-      provider: asset.provider,
-      model: asset.model,
-      operation: asset.operation,
-      recipeVersionId: asset.recipeVersionId,
-      view: asset.view,
-      pose: asset.pose,
-      seed: regeneratedSeed(asset.seed, asset.regenerations),
-      postStatus: asset.kind === "video" ? null : "queued",
-      qcStatus: "queued",
-      regeneratedFromId: asset.id,
-      regenerations: asset.regenerations + 1,
-    },
+  const successor = await addSuccessorCandidate(tx, asset, {
+    status: "queued",
+    seed: regeneratedSeed(asset.seed, asset.regenerations),
+    postStatus: asset.kind === "video" ? null : "queued",
+    regeneratedFromId: asset.id,
+    regenerations: asset.regenerations + 1,
   });
   await tx.asset.update({
     where: { id: asset.id },
@@ -75,6 +56,38 @@ export async function addRegeneratedCandidate(tx: Tx, assetId: string, options: 
     data: { successor: successor.id, seed: successor.seed, regenerations: successor.regenerations, verdict: asset.qcVerdict, scores: compactScores(asset.qcReport), ...(options.note ? { note: options.note } : {}) },
   });
   return successor.id;
+}
+
+/**
+ * A new candidate of the same request that follows `asset` (a regeneration or
+ * a retouched file): same product, order, maker, recipe version, view and
+ * pose, the next candidate number, and the checks to run. Numbering is
+ * serialised per request (the same lock QC's duplicate collapsing takes).
+ */
+export async function addSuccessorCandidate(tx: Tx, asset: Asset, fields: Partial<Prisma.AssetUncheckedCreateInput> & { status: string }): Promise<Asset> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`request:${asset.requestId}`}))`;
+  const last = await tx.asset.aggregate({ where: { requestId: asset.requestId }, _max: { candidateIndex: true } });
+  return tx.asset.create({
+    data: {
+      shopId: asset.shopId,
+      productId: asset.productId,
+      orderId: asset.orderId,
+      requestId: asset.requestId,
+      candidateIndex: (last._max.candidateIndex ?? asset.candidateIndex) + 1,
+      source: asset.source,
+      kind: asset.kind,
+      provider: asset.provider,
+      model: asset.model,
+      operation: asset.operation,
+      recipeVersionId: asset.recipeVersionId,
+      view: asset.view,
+      pose: asset.pose,
+      seed: asset.seed,
+      qcStatus: "queued",
+      regenerations: asset.regenerations,
+      ...fields,
+    },
+  });
 }
 
 /** The QC scores at a decision, small enough for every audit row: check → [score, verdict]. */

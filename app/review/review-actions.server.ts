@@ -5,8 +5,8 @@ import { decodeImage, ImageRejectedError } from "../imaging/safe-decode";
 import { requeueOrder } from "../production/production-flow.server";
 import type { AssetStore } from "../storage/asset-store";
 import { assetStore } from "../storage/asset-store.server";
-import { compactScores, regenerateCandidates } from "./regenerate.server";
-import { canDecide, REVIEW_STATUS_LABELS, reviewDecisionSchema, statusAfterApproval, type ReviewDecision, type ReviewStatus } from "./review-decision";
+import { addSuccessorCandidate, compactScores, regenerateCandidates } from "./regenerate.server";
+import { canDecide, canUploadRetouch, REVIEW_STATUS_LABELS, reviewDecisionSchema, statusAfterApproval, type ReviewDecision, type ReviewStatus } from "./review-decision";
 import type { ReviewFilters } from "./review-filters";
 import { reviewWhere } from "./review-query.server";
 
@@ -171,8 +171,6 @@ export async function approveAllPassed(ctx: ReviewContext, filters: ReviewFilter
   return outcomeOf({ intent: "approve" }, { changed, skipped }, brandSignOff);
 }
 
-const RETOUCHABLE = new Set(["retouch", "awaiting-review", "awaiting-signoff", "rejected"]);
-
 /**
  * A retoucher's corrected file for an asset: checked like any upload (magic
  * bytes, size, decode limits), stored, and added as a new candidate of the
@@ -185,7 +183,7 @@ export async function uploadRetouch(ctx: ReviewContext, assetId: string, file: F
   const asset = await deps.db.asset.findFirst({ where: { id: assetId, shopId: ctx.shopId } });
   if (!asset) return { ok: false, errors: { assetId: "no such asset in this shop: reload the grid" } };
   if (asset.kind !== "image") return { ok: false, errors: { assetId: "only images go to retouch; regenerate a clip instead" } };
-  if (!RETOUCHABLE.has(asset.reviewStatus ?? "")) return { ok: false, errors: { assetId: `it is ${stateName(asset.reviewStatus)}, so a retouched file cannot replace it` } };
+  if (!canUploadRetouch(asset.reviewStatus)) return { ok: false, errors: { assetId: `it is ${stateName(asset.reviewStatus)}, so a retouched file cannot replace it` } };
   const bytes = Buffer.from(await file.arrayBuffer());
   let header;
   try {
@@ -199,39 +197,21 @@ export async function uploadRetouch(ctx: ReviewContext, assetId: string, file: F
   const contentType = `image/${header.format}`;
   const put = await deps.store.put(bytes, { contentType, extension });
   const retouched = await deps.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`request:${asset.requestId}`}))`;
-    const last = await tx.asset.aggregate({ where: { requestId: asset.requestId }, _max: { candidateIndex: true } });
     const { count } = await tx.asset.updateMany({ where: { id: asset.id, reviewStatus: asset.reviewStatus }, data: { reviewStatus: "superseded", reviewedBy: ctx.actor, reviewedAt: new Date() } });
     if (count === 0) return null;
-    const created = await tx.asset.create({
-      data: {
-        shopId: asset.shopId,
-        productId: asset.productId,
-        orderId: asset.orderId,
-        requestId: asset.requestId,
-        candidateIndex: (last._max.candidateIndex ?? asset.candidateIndex) + 1,
-        // Still the studio's or the provider's picture, corrected by hand: the disclosure and the audit keep its origin.
-        source: asset.source,
-        kind: "image",
-        status: "stored",
-        provider: asset.provider,
-        model: asset.model,
-        operation: "retouch",
-        recipeVersionId: asset.recipeVersionId,
-        view: asset.view,
-        pose: asset.pose,
-        seed: asset.seed,
-        storageKey: put.key,
-        contentType,
-        width: header.width,
-        height: header.height,
-        bytes: put.bytes,
-        finishedAt: new Date(),
-        postStatus: "queued",
-        qcStatus: "queued",
-        retouchOfId: asset.id,
-        regenerations: asset.regenerations,
-      },
+    // Still the studio's or the provider's picture, corrected by hand: the disclosure and the audit keep its origin (source, provider).
+    const created = await addSuccessorCandidate(tx, asset, {
+      kind: "image",
+      status: "stored",
+      operation: "retouch",
+      storageKey: put.key,
+      contentType,
+      width: header.width,
+      height: header.height,
+      bytes: put.bytes,
+      finishedAt: new Date(),
+      postStatus: "queued",
+      retouchOfId: asset.id,
     });
     await tx.assetRequest.update({ where: { id: asset.requestId }, data: { status: "queued", error: null } });
     await recordAuditEvent(tx, {

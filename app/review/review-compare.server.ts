@@ -3,7 +3,7 @@ import prisma from "../db.server";
 import { DEMO_PROVIDER, signingClock } from "../production/production-page";
 import type { QcVerdict } from "../qc/qc-check";
 import { signedAssetUrl } from "../storage/signed-url.server";
-import { canDecide, REJECT_REASON_LABELS, type RejectReason, type ReviewIntent } from "./review-decision";
+import { canDecide, canUploadRetouch, REJECT_REASON_LABELS, type RejectReason, type ReviewIntent } from "./review-decision";
 import { parseReviewFilters, type ReviewFilters } from "./review-filters";
 import { checkRows, isVerdict, largestRendition, overlayLabel, readQcReport, recipeLabel, sourceLabel, statusLabel, viewLabel, type CheckRow } from "./review-grid";
 import { REVIEW_ORDER, reviewWhere } from "./review-query.server";
@@ -72,8 +72,6 @@ export interface ReviewCompareData {
   canUploadRetouch: boolean;
 }
 
-/** The states uploadRetouch (review-actions.server) accepts a corrected file in. */
-const RETOUCHABLE: ReadonlySet<string> = new Set(["retouch", "awaiting-review", "awaiting-signoff", "rejected"]);
 
 const COMPARE_SELECT = {
   id: true,
@@ -202,7 +200,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
     queue: { previousId: previous?.id ?? null, nextId: next?.id ?? null, position: inQueue > 0 ? ahead + 1 : null, total },
     filters,
     hasMaster: Boolean(asset.storageKey),
-    canUploadRetouch: asset.kind === "image" && RETOUCHABLE.has(asset.reviewStatus ?? ""),
+    canUploadRetouch: asset.kind === "image" && canUploadRetouch(asset.reviewStatus),
   };
 }
 

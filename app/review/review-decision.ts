@@ -84,6 +84,11 @@ export function canDecide(intent: ReviewIntent, status: string | null): boolean 
   return (ALLOWED[intent] as readonly (string | null)[]).includes(status);
 }
 
+/** A corrected file replaces an asset sent to retouch, or one still under review or rejected. */
+export function canUploadRetouch(status: string | null): boolean {
+  return status === "retouch" || canDecide("retouch", status);
+}
+
 /** Where an approval leads: to the brand's sign-off when the shop asks for one, else straight to approved. */
 export function statusAfterApproval(brandSignOff: boolean): ReviewStatus {
   return brandSignOff ? "awaiting-signoff" : "approved";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSearchParams } from "../lib/search-params";
 import { PROVIDER_IDS } from "../providers/provider";
 import { REVIEW_STATUSES } from "./review-decision";
 
@@ -44,17 +45,8 @@ export type ParsedReviewFilters = { ok: true; filters: ReviewFilters } | { ok: f
 
 /** Parses URL search params (or a form); invalid fields fall back to defaults and are reported by name. */
 export function parseReviewFilters(params: URLSearchParams): ParsedReviewFilters {
-  const raw = Object.fromEntries([...params.entries()].filter(([key]) => key in reviewFiltersSchema.shape));
-  const result = reviewFiltersSchema.safeParse(raw);
-  if (result.success) return { ok: true, filters: result.data };
-  const errors: Record<string, string> = {};
-  const cleaned: Record<string, string> = { ...raw };
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? "filters");
-    errors[field] = `${field} ${issue.message}`;
-    delete cleaned[field];
-  }
-  return { ok: false, errors, filters: reviewFiltersSchema.parse(cleaned) };
+  const parsed = parseSearchParams(reviewFiltersSchema, params);
+  return parsed.ok ? { ok: true, filters: parsed.value } : { ok: false, errors: parsed.errors, filters: parsed.value };
 }
 
 /** The filters as URL search params, without defaults, for links that keep the current view. */

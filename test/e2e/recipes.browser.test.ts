@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QC_CHECKS } from "../../app/qc/qc-check";
 import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
 import { launchChromium, screenshotPath } from "../support/browser";
 
@@ -107,15 +108,15 @@ describe("brand recipes in Chromium", () => {
     const colourFlag = page.getByLabel("Garment colour: Flag above", { exact: true });
     const colourReject = page.getByLabel("Garment colour: Reject above", { exact: true });
     // Empty fields show the category's defaults.
-    await expect(sharpnessReject.getAttribute("placeholder")).resolves.toBe("25");
-    await expect(colourFlag.getAttribute("placeholder")).resolves.toBe("3");
-    await expect(page.getByLabel("Video resolution: Flag below", { exact: true }).getAttribute("placeholder")).resolves.toBe("1");
+    await expect(sharpnessReject.getAttribute("placeholder")).resolves.toBe(String(QC_CHECKS.sharpness.reject));
+    await expect(colourFlag.getAttribute("placeholder")).resolves.toBe(String(QC_CHECKS["garment-colour"].flag));
+    await expect(page.getByLabel("Video resolution: Flag below", { exact: true }).getAttribute("placeholder")).resolves.toBe(String(QC_CHECKS["video-resolution"].flag));
 
     // Sharpness gets worse downwards: rejecting above the flag threshold is refused, on that field and in the list.
     await sharpnessReject.fill("70");
     await page.getByRole("button", { name: "Save as new version" }).click();
     await page.getByText("Nothing was saved: fix these").waitFor();
-    const message = "must be at or below the flag threshold (60): a reject is worse than a flag";
+    const message = `must be at or below the flag threshold (${QC_CHECKS.sharpness.flag}): a reject is worse than a flag`;
     await page.getByText(`Quality gates, Sharpness: reject threshold: ${message}`).waitFor();
     await expect(page.getByText(message).count()).resolves.toBe(2);
     await expect(sharpnessReject.getAttribute("aria-invalid")).resolves.toBe("true");
