@@ -129,7 +129,7 @@ export function ReviewCompare({ data, initialZoom }: { data: ReviewCompareData; 
                 </Text>
               ) : null}
             </InlineStack>
-            <InlineGrid columns={{ xs: 1, md: "2fr 1fr 1fr" }} gap="300">
+            <InlineGrid columns={{ xs: 1, md: "minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1fr)" }} gap="300">
               <Figure label={data.output ? `Output · ${data.output.label}` : "Output"}>
                 {data.output?.video ? (
                   <video src={data.output.url} poster={data.output.video.posterUrl ?? undefined} controls playsInline style={{ width: "100%", height: BOX_HEIGHT, background: "#111", borderRadius: 8 }} aria-label={`Clip: ${name}`} />
@@ -159,7 +159,7 @@ export function ReviewCompare({ data, initialZoom }: { data: ReviewCompareData; 
             </Text>
           </BlockStack>
         </Card>
-        <InlineGrid columns={{ xs: 1, lg: "2fr 1fr" }} gap="400">
+        <InlineGrid columns={{ xs: 1, lg: "minmax(0, 2fr) minmax(0, 1fr)" }} gap="400">
           <BlockStack gap="400">
             <Card>
               <BlockStack gap="300">
