@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import sharp, { type Sharp } from "sharp";
 import { recordAuditEvent } from "../audit/audit.server";
-import { placeSubject } from "../imaging/canvas-layout";
 import type { ChannelSpec } from "../imaging/channel-spec";
 import type { PostReport } from "../imaging/post-process";
 import { DEFAULT_POST_PRODUCTION_RECIPE } from "../imaging/post-production-recipe";
@@ -17,7 +16,7 @@ import { statusAfterChecks } from "../review/review-decision";
 import type { AssetStore } from "../storage/asset-store";
 import { probeMedia, runFfmpeg, withTempDir } from "../video/ffmpeg.server";
 import { runImageChecks, type ImageQcInput } from "./image-checks";
-import type { RenditionFacts } from "./technical-checks";
+import { subjectResolution, type RenditionFacts } from "./technical-checks";
 import { collapseNearDuplicates, hammingDistance } from "./phash";
 import { checkResult, DEFAULT_QC_RECIPE, regenerationCanHelp, thresholdFor, verdictOf, type QcCheckResult, type QcRecipe, type QcReport, type QcVerdict } from "./qc-check";
 import { runVideoChecks, videoFactsFromProbe } from "./video-checks";
@@ -141,28 +140,12 @@ export async function makeThumbnail(image: RawImage): Promise<Buffer> {
   return resized.clone().resize(THUMB_EDGE / 2, THUMB_EDGE / 2, { fit: "inside" }).webp({ quality: 50 }).toBuffer();
 }
 
-/**
- * What the resolution check compares: the subject's height in the original
- * against its height in the framed rendition that enlarges it most (the
- * layout placeSubject gives it), so a small master in a large canvas with
- * generous margins is judged by the enlargement it really gets. Without a
- * post-production report: the file's long edge against the largest channel's.
- */
+/** The resolution check's facts: the subject's real enlargement (subjectResolution), else the file's long edge against the largest channel's. */
 function resolutionNeeded(report: PostReport | null, asset: { width: number | null; height: number | null }, facts: RenditionFacts[], specs: Map<string, ChannelSpec>, recipe: typeof DEFAULT_POST_PRODUCTION_RECIPE): { longEdge: number; neededLongEdge: number } {
-  const fallback = { longEdge: Math.max(asset.width ?? 0, asset.height ?? 0), neededLongEdge: Math.max(...facts.map((f) => Math.max(f.spec.width, f.spec.height))) };
-  if (!report || report.subject.height <= 0 || report.working.height <= 0) return fallback;
-  const toInput = report.input.height / report.working.height;
-  const subject = { width: report.subject.width, height: report.subject.height };
-  let enlargement = 0;
-  for (const fact of facts) {
-    const spec = specs.get(fact.channel);
-    if (!spec || spec.fit !== "frame") continue;
-    const placed = placeSubject(subject, { width: spec.width, height: spec.height }, { align: recipe.align, margins: recipe.margins }, spec.minSubjectFill);
-    enlargement = Math.max(enlargement, placed.scale / toInput);
-  }
-  if (enlargement === 0) return fallback;
-  const inputSubject = Math.round(subject.height * toInput);
-  return { longEdge: inputSubject, neededLongEdge: Math.round(inputSubject * enlargement) };
+  const used = facts.map((f) => specs.get(f.channel)).filter((spec): spec is ChannelSpec => spec !== undefined);
+  const measured = report ? subjectResolution(report, used, { align: recipe.align, margins: recipe.margins }) : null;
+  if (measured) return { longEdge: measured.masterLongEdge, neededLongEdge: measured.neededLongEdge };
+  return { longEdge: Math.max(asset.width ?? 0, asset.height ?? 0), neededLongEdge: Math.max(...facts.map((f) => Math.max(f.spec.width, f.spec.height))) };
 }
 
 interface Measured {

@@ -1,3 +1,6 @@
+import { placeSubject, type FramingOptions } from "../imaging/canvas-layout";
+import type { ChannelSpec } from "../imaging/channel-spec";
+import type { PostReport } from "../imaging/post-process";
 import { checkResult, unmeasured, type QcCheckResult, type QcThreshold } from "./qc-check";
 
 /**
@@ -75,4 +78,26 @@ export function checkFileSize(renditions: RenditionFacts[], t: QcThreshold): QcC
   const largest = renditions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const mb = largest.bytes / BYTES_PER_MB;
   return checkResult("file-size", mb, t, `The largest rendition (${largest.channel}, ${largest.format}) is ${round(mb)} MB`, { channel: largest.channel });
+}
+
+/**
+ * What the resolution check compares for a post-produced image: the subject's
+ * height in the original against its height in the framed rendition that
+ * enlarges it most (where placeSubject puts it), so a small master in a large
+ * canvas with generous margins is judged by the enlargement it really gets.
+ * Null when there is nothing to judge it by (no subject, no framed channel).
+ */
+export function subjectResolution(report: Pick<PostReport, "input" | "working" | "subject">, specs: readonly ChannelSpec[], framing: FramingOptions): { masterLongEdge: number; neededLongEdge: number } | null {
+  if (report.subject.height <= 0 || report.working.height <= 0) return null;
+  const toInput = report.input.height / report.working.height;
+  const subject = { width: report.subject.width, height: report.subject.height };
+  let enlargement = 0;
+  for (const spec of specs) {
+    if (spec.fit !== "frame") continue;
+    const placed = placeSubject(subject, { width: spec.width, height: spec.height }, framing, spec.minSubjectFill);
+    enlargement = Math.max(enlargement, placed.scale / toInput);
+  }
+  if (enlargement === 0) return null;
+  const masterLongEdge = Math.round(subject.height * toInput);
+  return { masterLongEdge, neededLongEdge: Math.round(masterLongEdge * enlargement) };
 }

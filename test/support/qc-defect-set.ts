@@ -13,7 +13,7 @@ import { DEFAULT_QC_RECIPE, judge, QC_CHECKS, thresholdFor, worstVerdict, type Q
 import { evaluateQc, type QcEvaluation, type QcLabel, type QcSeverity } from "../../app/qc/qc-evaluation";
 import { seededRandom } from "../../app/video/seeded-random";
 import type { Rgb } from "../../app/qc/subject-mask";
-import type { RenditionFacts } from "../../app/qc/technical-checks";
+import { subjectResolution, type RenditionFacts } from "../../app/qc/technical-checks";
 import { renderGarmentScene, type Fabric, type GarmentShape, type SceneSpec } from "./garment-scenes";
 
 /**
@@ -335,22 +335,11 @@ interface PipelineRun {
   coverage: Uint8Array;
 }
 
-/**
- * The resolution check's facts as the quality-check service derives them from
- * a post-production report (its resolutionNeeded, which is not exported): the
- * subject's height in the original, and the height the framed rendition that
- * enlarges it most gives it.
- */
+/** The resolution check's facts as the quality-check service derives them from a post-production report. */
 function resolutionFacts(report: PostReport): QcSetInput["master"] {
-  const toInput = report.input.height / report.working.height;
-  let enlargement = 0;
-  for (const spec of DEFAULT_CHANNEL_SPECS) {
-    if (!spec.enabled || spec.fit !== "frame") continue;
-    const placed = placeSubject(report.subject, spec, FRAMING, spec.minSubjectFill);
-    enlargement = Math.max(enlargement, placed.scale / toInput);
-  }
-  const longEdge = Math.round(report.subject.height * toInput);
-  return { longEdge, neededLongEdge: Math.round(longEdge * enlargement) };
+  const measured = subjectResolution(report, DEFAULT_CHANNEL_SPECS.filter((spec) => spec.enabled), FRAMING);
+  if (!measured) throw new Error("the pipeline's report has no framed subject");
+  return { longEdge: measured.masterLongEdge, neededLongEdge: measured.neededLongEdge };
 }
 
 /** The camera JPEG through the real pipeline: the pdp rendition, every rendition's facts, and the garment's coverage placed on the pdp canvas. */
