@@ -115,4 +115,7 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
   const lut = await db.brandLut.create({ data: { shopId: shop, name: "Warm", size: 2, sha256: "ef".repeat(32), storageKey: `sha256/ef/${"ef".repeat(32)}.cube`, bytes: 100, createdBy: "user:1" } });
   await db.postProductionSettings.create({ data: { shopId: shop, channels: [], activeLutId: lut.id, updatedBy: "user:1" } });
   await db.reviewSettings.create({ data: { shopId: shop, brandSignOff: true, updatedBy: "user:1" } });
+  await db.publishingSettings.create({ data: { shopId: shop, placement: "first", updatedBy: "user:1" } });
+  await db.publication.create({ data: { shopId: shop, productId, assetId: asset.id, status: "ready", kind: "image", view: "front", channel: "pdp-square", fileName: `sku-${n}_front_pdp-square.jpg`, alt: "Linen Wrap Dress – front", mediaId: `gid://shopify/MediaImage/${n * 1000}`, requestedBy: "user:1" } });
+  await db.mediaSnapshot.create({ data: { shopId: shop, productId, media: [{ id: `gid://shopify/MediaImage/${n * 100 + 1}`, alt: null, contentType: "IMAGE" }], variantMedia: {}, productStatus: "ACTIVE", createdBy: "user:1" } });
 }
