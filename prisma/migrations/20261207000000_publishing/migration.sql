@@ -38,6 +38,7 @@ CREATE TABLE "Publication" (
     "attachStartedAt" TIMESTAMP(3),
     "mediaId" TEXT,
     "variantIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "snapshotId" TEXT,
     "errorCode" TEXT,
     "error" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -59,6 +60,9 @@ CREATE TABLE "MediaSnapshot" (
     "productStatus" TEXT,
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revertRequestedAt" TIMESTAMP(3),
+    "revertRequestedBy" TEXT,
+    "revertError" TEXT,
     "revertedAt" TIMESTAMP(3),
     "revertedBy" TEXT,
 
