@@ -21,9 +21,21 @@ export const catalogSyncQueue: QueueDefinition<{ shopId: string; syncRunId: stri
   jobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000 }, ...retained },
 };
 
-export const catalogProductQueue: QueueDefinition<{ shopId: string; productId: string }> = {
+/**
+ * One product re-read into the mirror (products/create and products/update).
+ * `trigger` says which webhook asked: only "created" may open an automatic
+ * production order; an update (the app's own media writes among them) only
+ * refreshes and, when a rule-relevant field changed, re-routes.
+ */
+export const catalogProductQueue: QueueDefinition<{ shopId: string; productId: string; trigger?: "created" | "updated" }> = {
   name: "catalog-product",
-  payload: z.object({ shopId: shopDomain, productId: z.string().startsWith("gid://shopify/Product/", "must be a Product GID") }).strict(),
+  payload: z
+    .object({
+      shopId: shopDomain,
+      productId: z.string().startsWith("gid://shopify/Product/", "must be a Product GID"),
+      trigger: z.enum(["created", "updated"], { error: 'must be "created" or "updated"' }).optional(),
+    })
+    .strict(),
   jobOptions: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, ...retained },
 };
 
