@@ -4,6 +4,7 @@ import { ALL_CREDENTIAL_PROVIDERS, DEFAULT_BASE_URLS, PROVIDER_LABELS, type Cred
 import { deleteProviderCredential, listProviderCredentials, recordConnectionTest, saveProviderCredential } from "../credentials/credentials.server";
 import prisma from "../db.server";
 import { fetchAllowOrigins, providerForShop } from "../providers/registry.server";
+import { altTextSample, loadPublishingSettings, savePublishingSettings } from "../publishing/publishing-settings.server";
 import { loadReviewSettings, saveReviewSettings } from "../review/review-settings.server";
 import { centsToUsdInput } from "./budget-form";
 import { loadBudgets, saveBudgets } from "./budgets.server";
@@ -26,14 +27,16 @@ export interface ProviderCardData {
   } | null;
 }
 
-/** The Settings page: every provider's masked credential, the budgets as typed amounts, this month's spend, how review works. */
+/** The Settings page: every provider's masked credential, the budgets as typed amounts, this month's spend, how review works, how approved media is published. */
 export async function loadSettingsPage(shopId: string, options: { demo: boolean; now?: Date }) {
   const now = options.now ?? new Date();
-  const [credentials, budgets, spend, review] = await Promise.all([
+  const [credentials, budgets, spend, review, publishing, altSample] = await Promise.all([
     listProviderCredentials(prisma, shopId),
     loadBudgets(prisma, shopId),
     monthSpendMicros(prisma, shopId, now),
     loadReviewSettings(prisma, shopId),
+    loadPublishingSettings(prisma, shopId),
+    altTextSample(prisma, shopId),
   ]);
   const providers: ProviderCardData[] = ALL_CREDENTIAL_PROVIDERS.map((provider) => {
     const stored = credentials.find((c) => c.provider === provider);
@@ -60,24 +63,25 @@ export async function loadSettingsPage(shopId: string, options: { demo: boolean;
     budgets: { monthlyBudget: centsToUsdInput(budgets.monthlyBudgetCents), productCap: centsToUsdInput(budgets.productCapCents) },
     spend: { ...spend, monthStart: startOfUtcMonth(now).toISOString() },
     review,
+    publishing: { settings: publishing, altSample },
   };
 }
 
-export type SettingsIntent = "save" | "remove" | "test" | "budget" | "review";
+export type SettingsIntent = "save" | "remove" | "test" | "budget" | "review" | "publishing";
 
 /** Every action answers in this one shape, so each card reads its own fetcher the same way. */
 export interface SettingsActionResult {
   intent: SettingsIntent;
   provider?: CredentialProvider;
   ok: boolean;
-  /** Field errors (save, budget, review). */
+  /** Field errors (save, budget, review, publishing). */
   errors?: Record<string, string>;
   /** What happened, for a banner (test, remove). Never contains a key. */
   message?: string;
 }
 
 const envelopeSchema = z.object({
-  intent: z.enum(["save", "remove", "test", "budget", "review"], { error: "the form has no valid intent: reload the page and try again" }),
+  intent: z.enum(["save", "remove", "test", "budget", "review", "publishing"], { error: "the form has no valid intent: reload the page and try again" }),
   provider: z.enum(ALL_CREDENTIAL_PROVIDERS, { error: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" }).optional(),
 });
 
@@ -95,7 +99,7 @@ async function testConnection(shopId: string, provider: CredentialProvider): Pro
     : { intent: "test", provider, ok: false, message: stored ?? `${PROVIDER_LABELS[provider]} could not be reached` };
 }
 
-/** The Settings form: `intent` selects save / remove / test (per provider), budget or review. */
+/** The Settings form: `intent` selects save / remove / test (per provider), budget, review or publishing. */
 export async function submitSettingsForm(shopId: string, form: FormData, actor: string): Promise<SettingsActionResult> {
   const input = Object.fromEntries(form);
   const envelope = envelopeSchema.safeParse({ intent: input.intent, provider: input.provider });
@@ -109,6 +113,12 @@ export async function submitSettingsForm(shopId: string, form: FormData, actor: 
     const saved = await saveReviewSettings(prisma, shopId, actor, { brandSignOff: input.brandSignOff });
     if (!saved.ok) return { intent, ok: false, errors: saved.errors };
     return { intent, ok: true, message: saved.settings.brandSignOff ? "Review settings saved: approvals now wait for a brand sign-off" : "Review settings saved: a reviewer's approval is final" };
+  }
+  if (intent === "publishing") {
+    // Only the card's fields: the envelope (intent) is not a setting.
+    const { intent: _intent, ...fields } = input;
+    const saved = await savePublishingSettings(prisma, shopId, fields, actor);
+    return saved.ok ? { intent, ok: true, message: "Publishing settings saved" } : { intent, ok: false, errors: saved.errors };
   }
   if (!provider) return { intent, ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" } };
   switch (intent) {
