@@ -113,7 +113,19 @@ export const productionReconcileQueue: QueueDefinition<{ shopId?: string }> = {
 
 export const PRODUCTION_RECONCILE_EVERY_MS = 60_000;
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, ...GENERATE_QUEUES] as const;
+/**
+ * Publishing (issue #7): one job works through one product's pending
+ * publications and revert requests, in order. Jobs of the same product never
+ * run at once (a per-product lock in the service), so placement and revert
+ * read the media they change; the job id only has to be unique.
+ */
+export const publishProductQueue: QueueDefinition<{ shopId: string; productId: string }> = {
+  name: "publish-product",
+  payload: z.object({ shopId: shopDomain, productId: z.string().regex(/^gid:\/\/shopify\/Product\/\d+$/, "must be a Product GID") }).strict(),
+  jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2000, jitter: 0.5 }, ...retained },
+};
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

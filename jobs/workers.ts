@@ -6,6 +6,7 @@ import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
 import { processPostProduction } from "./processors/post-production";
+import { processPublishProduct } from "./processors/publishing";
 import { processQualityCheck } from "./processors/quality-check";
 import { processGenerate, processProductionOrder, processProductionReconcile, processProductionRequest } from "./processors/production";
 import { PROVIDER_LIMITS } from "./provider-limits";
@@ -20,6 +21,7 @@ import {
   productionOrderQueue,
   productionReconcileQueue,
   productionRequestQueue,
+  publishProductQueue,
   qualityCheckQueue,
   RECONCILE_SCHEDULE,
   type QueueDefinition,
@@ -40,6 +42,8 @@ const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
   [postProductionQueue as QueueDefinition<never>, processPostProduction, { concurrency: 2 }],
   // The checks are single-threaded JS on ~2 MP plus a few sharp decodes: two at a time, like post-production.
   [qualityCheckQueue as QueueDefinition<never>, processQualityCheck, { concurrency: 2 }],
+  // Mostly waiting on Shopify (uploads, processing, reorder jobs); the shop's cost bucket, not CPU, is the limit.
+  [publishProductQueue as QueueDefinition<never>, processPublishProduct, { concurrency: 4 }],
   ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 

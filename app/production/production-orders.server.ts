@@ -4,6 +4,7 @@ import { recordAuditEvent } from "../audit/audit.server";
 import type { ProviderId } from "../providers/provider";
 import { resolveRecipeForProduct } from "../recipes/recipes.server";
 import type { RecipeSpec } from "../recipes/recipe-spec";
+import { variantColour } from "../publishing/media-plan";
 import { planCandidates } from "./generation-request";
 import { loadPlans } from "./plans.server";
 import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
@@ -27,7 +28,7 @@ interface RequestDraft {
 }
 
 /** The order's requests and candidates from the tier's plan and the category's current recipe version. */
-function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec: RecipeSpec, recipeVersionId: string, product: { id: string; shopId: string }): RequestDraft[] {
+function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec: RecipeSpec, recipeVersionId: string, product: { id: string; shopId: string; colour: string | null }): RequestDraft[] {
   return items.map((item) => {
     if (item.source === "studio") return { asset: item.asset, source: "studio", status: "waiting-studio", candidates: [] };
     const planned = planCandidates(spec, item.asset);
@@ -54,10 +55,18 @@ function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec
         qcStatus: "queued",
         view: plan.view,
         pose: plan.pose,
+        // The providers dress the model from the product's featured image: the first colourway.
+        colour: product.colour,
         seed: seed ?? null,
       })),
     };
   });
+}
+
+/** The colour option's value of a variant's options ({"Color": "Black", "Size": "M"}), any spelling or case. */
+function firstColour(options: unknown): string | null {
+  if (!options || typeof options !== "object") return null;
+  return variantColour(Object.entries(options as Record<string, unknown>).map(([name, value]) => ({ name, value: String(value) })));
 }
 
 /**
@@ -85,7 +94,7 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
   const result: SendResult = { created: [], skipped: [] };
   const products = await db.product.findMany({
     where: { shopId, id: { in: productIds } },
-    include: { tags: { select: { tag: true } } },
+    include: { tags: { select: { tag: true } }, variants: { select: { options: true }, orderBy: { position: "asc" }, take: 1 } },
   });
   const plans = await loadPlans(db, shopId);
 
@@ -101,7 +110,7 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
       continue;
     }
     const recipe = await resolveRecipeForProduct(db, shopId, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: options.demo });
-    const drafts = draftRequests(items, recipe.spec, recipe.recipeVersionId, product);
+    const drafts = draftRequests(items, recipe.spec, recipe.recipeVersionId, { ...product, colour: firstColour(product.variants[0]?.options) });
     const status = rollUpOrder(drafts.map((d) => d.status));
     const order = await db.$transaction(async (tx) => {
       const created = await tx.productionOrder.create({

@@ -82,6 +82,7 @@ export async function addSuccessorCandidate(tx: Tx, asset: Asset, fields: Partia
       recipeVersionId: asset.recipeVersionId,
       view: asset.view,
       pose: asset.pose,
+      colour: asset.colour,
       seed: asset.seed,
       qcStatus: "queued",
       regenerations: asset.regenerations,

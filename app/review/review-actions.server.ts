@@ -3,6 +3,8 @@ import { recordAuditEvent } from "../audit/audit.server";
 import prisma from "../db.server";
 import { decodeImage, ImageRejectedError } from "../imaging/safe-decode";
 import { requeueOrder } from "../production/production-flow.server";
+import { queuePublications } from "../publishing/publish-requests.server";
+import { loadPublishingSettings } from "../publishing/publishing-settings.server";
 import type { AssetStore } from "../storage/asset-store";
 import { assetStore } from "../storage/asset-store.server";
 import { addSuccessorCandidate, compactScores, regenerateCandidates } from "./regenerate.server";
@@ -126,7 +128,14 @@ async function apply(deps: ReviewDeps, ctx: ReviewContext, decision: ReviewDecis
       else skipped.push({ assetId: asset.id, reason: "someone else decided on it meanwhile: reload to see its state" });
     }
   });
+  if ((decision.intent === "approve" && !brandSignOff) || decision.intent === "sign-off") await publishApproved(deps.db, ctx, changed);
   return { changed, skipped };
+}
+
+/** Approved assets go to the store at once when the shop publishes on approval (the default). */
+async function publishApproved(db: PrismaClient, ctx: ReviewContext, assetIds: string[]): Promise<void> {
+  if (assetIds.length === 0 || !(await loadPublishingSettings(db, ctx.shopId)).publishOnApproval) return;
+  await queuePublications(db, ctx.shopId, assetIds, ctx.actor);
 }
 
 const PAST: Record<ReviewDecision["intent"], string> = { approve: "approved", reject: "rejected", flag: "flagged", regenerate: "regenerated", retouch: "sent to retouch", "sign-off": "signed off" };

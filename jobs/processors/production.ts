@@ -4,6 +4,7 @@ import prisma from "../../app/db.server";
 import { generateAsset, type GenerateAssetDeps, type GenerateOutcome } from "../../app/production/generate-asset.server";
 import { buildRequestFromDatabase } from "../../app/production/generation-request.server";
 import { reconcileProduction } from "../../app/production/production-flow.server";
+import { reconcilePublishing } from "../../app/publishing/publish-requests.server";
 import { settleOrder, settleRequest } from "../../app/production/production-orders.server";
 import { PROVIDER_IDS, type ProviderId } from "../../app/providers/provider";
 import { providerFetch, providerForShop } from "../../app/providers/registry.server";
@@ -48,8 +49,10 @@ export async function processProductionOrder(job: Job): Promise<{ status: string
   return { status: await settleOrder(prisma, orderId) };
 }
 
-export async function processProductionReconcile(job: Job): Promise<{ checked: number; requeued: number }> {
+/** Every minute: production flows and publish jobs that Redis lost are re-created from the database. */
+export async function processProductionReconcile(job: Job): Promise<{ checked: number; requeued: number; publishing: number }> {
   const { shopId } = parseJobPayload(productionReconcileQueue, job.data);
   const result = await reconcileProduction(prisma, { shopId });
-  return { checked: result.checked, requeued: result.requeued.length };
+  const publishing = await reconcilePublishing(prisma, { shopId });
+  return { checked: result.checked, requeued: result.requeued.length, publishing: publishing.requeued.length };
 }

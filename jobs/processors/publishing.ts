@@ -1,0 +1,24 @@
+import type { Job } from "bullmq";
+import { env } from "../../app/config/env";
+import prisma from "../../app/db.server";
+import { publishProduct, type PublishOutcome } from "../../app/publishing/publish-product.server";
+import { offlineAdmin } from "../../app/shopify/offline-admin.server";
+import { assetStore } from "../../app/storage/asset-store.server";
+import { parseJobPayload, publishProductQueue } from "../queues";
+
+/** One product's pending publications and revert request, through the shop's offline Admin session. */
+export async function processPublishProduct(job: Job): Promise<PublishOutcome> {
+  const { shopId, productId } = parseJobPayload(publishProductQueue, job.data);
+  const { admin } = await offlineAdmin(shopId);
+  return publishProduct(
+    {
+      db: prisma,
+      admin,
+      store: assetStore(),
+      pollIntervalMs: env().PRODUCTION_POLL_MS,
+      onThrottle: (waitMs) => void job.log(`Throttled by the Admin API; waiting ${waitMs} ms`),
+    },
+    shopId,
+    productId,
+  );
+}
