@@ -130,6 +130,7 @@ async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
 
   let pending = await db.publication.findMany({ where: { shopId, productId, status: { in: [...ACTIVE_PUBLICATION_STATUSES] } }, orderBy: { createdAt: "asc" } });
   if (pending.length === 0) return { reverted: Boolean(revert), ready: 0, failed: 0 };
+  const batch = pending.map((p) => p.id);
   const settings = await loadPublishingSettings(db, shopId);
 
   const state = await productState(ctx);
@@ -167,7 +168,7 @@ async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
   for (const publication of pending) await advance(ctx, publication);
   await place(ctx, settings);
 
-  const counts = await db.publication.groupBy({ by: ["status"], where: { shopId, productId, id: { in: pending.map((p) => p.id) } }, _count: { _all: true } });
+  const counts = await db.publication.groupBy({ by: ["status"], where: { shopId, productId, id: { in: batch } }, _count: { _all: true } });
   const count = (status: string) => counts.find((c) => c.status === status)?._count._all ?? 0;
   if ((await db.publication.count({ where: { shopId, productId, status: { in: [...ACTIVE_PUBLICATION_STATUSES] } } })) === 0) {
     await releaseDraftHold(db, ctx.admin, shopId, productId);
