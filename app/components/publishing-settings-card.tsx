@@ -50,7 +50,7 @@ export function PublishingSettingsCard({ publishing }: PublishingSettingsCardPro
     <Card>
       <BlockStack gap="400">
         <Text as="h2" variant="headingMd">
-          Publishing
+          Approved media on your products
         </Text>
         <FieldErrorsBanner errors={errors} title="Publishing settings not saved: fix these" describe={(field) => FIELD_LABELS[field] ?? field} />
         {result?.ok ? <Banner tone="success" title={result.message ?? "Publishing settings saved"} /> : null}
@@ -108,7 +108,7 @@ export function PublishingSettingsCard({ publishing }: PublishingSettingsCardPro
                       <Text as="span">{renderAltText(settings.altTemplate.trim(), { ...sample, ...media })}</Text>
                     </li>
                   ))}
-                  {sample.colour ? (
+                  {sample.colour && settings.altTemplate.includes("{colour}") ? (
                     <li>
                       <Text as="span">{renderAltText(settings.altTemplate.trim(), { ...sample, colour: null, view: "front", kind: "image" })}</Text>{" "}
                       <Text as="span" tone="subdued" variant="bodySm">

@@ -124,4 +124,87 @@ describe("Settings page in Chromium", () => {
       await db.end();
     }
   });
+  it("changes where media goes, the alt text template and the automatic steps; refuses a bad template on its field; keeps the rest as saved and audits the change", async () => {
+    const shop = stack.env.SHOTLANE_DEMO_SHOP;
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const stored = async () =>
+        (
+          await db.query<Record<string, unknown>>(
+            `SELECT "placement", "replaceAll", "altTemplate", "aiDisclosure", "publishOnApproval", "autoProduceTiers", "draftUntilPublished", "updatedBy" FROM "PublishingSettings" WHERE "shopId" = $1`,
+            [shop],
+          )
+        ).rows;
+      const events = async () => (await db.query<{ actor: string; data: { before: Record<string, unknown>; after: Record<string, unknown> } }>(`SELECT "actor", "data" FROM "AuditEvent" WHERE "shopId" = $1 AND "action" = 'publishing.settings.saved' ORDER BY "id"`, [shop])).rows;
+
+      await page.goto(`${stack.appUrl}/app/settings`);
+      await page.getByRole("heading", { name: "Approved media on your products", exact: true }).waitFor();
+      expect(await stored()).toEqual([]);
+      const placement = page.getByLabel("Where new media goes", { exact: true });
+      await expect(placement.inputValue()).resolves.toBe("after-studio");
+      await page.getByText("New media goes after the media Shotlane did not generate with AI").waitFor();
+      await placement.selectOption("first");
+      await page.getByText("New media goes before everything else on the product").waitFor();
+
+      // "Replace all" warns before anything is saved.
+      const replaceAll = page.getByRole("checkbox", { name: "Replace all media, including media Shotlane did not create" });
+      await expect(replaceAll.isChecked()).resolves.toBe(false);
+      await replaceAll.check();
+      await page.getByText("Your own photos and videos will be taken off the product").waitFor();
+      await replaceAll.uncheck();
+      await page.getByText("Your own photos and videos will be taken off the product").waitFor({ state: "detached" });
+
+      // The preview follows the template as it is typed; an unknown placeholder is named on the field at once.
+      const template = page.getByLabel("Alt text template", { exact: true });
+      await expect(template.inputValue()).resolves.toBe("{title} – {colour} – {view}");
+      const preview = page.getByRole("list", { name: "Alt text preview" }).getByRole("listitem");
+      await expect(preview.first().innerText()).resolves.toMatch(/^.+ – Front$/);
+      await template.fill("{title} | {color} | {view}");
+      await page.getByText("{color} is not a placeholder (did you mean {colour}?)").first().waitFor();
+      await page.getByText("Fix the template to see the alt text.").waitFor();
+      await template.fill("{title} | {view}");
+      await expect(preview.nth(0).innerText()).resolves.toMatch(/^[^|]+ \| Front$/);
+      await expect(preview.nth(1).innerText()).resolves.toMatch(/^[^|]+ \| On-model back$/);
+      await expect(preview.nth(2).innerText()).resolves.toMatch(/^[^|]+ \| Video$/);
+
+      await page.getByRole("checkbox", { name: "Mark AI-generated media in a product metafield" }).uncheck();
+      await page.getByRole("checkbox", { name: "Tier 3" }).uncheck();
+      await page.getByRole("checkbox", { name: "Tier 1" }).check();
+      await page.getByRole("checkbox", { name: "Keep new products in draft until their visuals are published" }).check();
+      await page.getByRole("button", { name: "Save publishing settings" }).click();
+      await page.getByText("Publishing settings saved").waitFor();
+      await page.getByRole("heading", { name: "Approved media on your products", exact: true }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: screenshotPath("settings-publishing") });
+
+      const saved = { placement: "first", replaceAll: false, altTemplate: "{title} | {view}", aiDisclosure: false, publishOnApproval: true, autoProduceTiers: [1], draftUntilPublished: true };
+      expect(await stored()).toEqual([{ ...saved, updatedBy: "user:demo" }]);
+      expect(await events()).toEqual([
+        {
+          actor: "user:demo",
+          data: {
+            before: { placement: "after-studio", replaceAll: false, altTemplate: "{title} – {colour} – {view}", aiDisclosure: true, publishOnApproval: true, autoProduceTiers: [3], draftUntilPublished: false },
+            after: saved,
+          },
+        },
+      ]);
+
+      await page.reload();
+      await expect(page.getByLabel("Where new media goes", { exact: true }).inputValue()).resolves.toBe("first");
+      await expect(page.getByLabel("Alt text template", { exact: true }).inputValue()).resolves.toBe("{title} | {view}");
+      await expect(page.getByRole("checkbox", { name: "Tier 1" }).isChecked()).resolves.toBe(true);
+      await expect(page.getByRole("checkbox", { name: "Tier 3" }).isChecked()).resolves.toBe(false);
+      await expect(page.getByRole("checkbox", { name: "Mark AI-generated media in a product metafield" }).isChecked()).resolves.toBe(false);
+
+      // A template the server refuses (here: no placeholder, which the preview also says) comes back on its field and changes nothing.
+      await page.getByLabel("Alt text template", { exact: true }).fill("Product photo");
+      await page.getByRole("button", { name: "Save publishing settings" }).click();
+      await page.getByText("Publishing settings not saved: fix these").waitFor();
+      await page.getByText(/Alt text template: use at least one placeholder, such as \{title\}/).waitFor();
+      expect(await stored()).toEqual([{ ...saved, updatedBy: "user:demo" }]);
+      expect(await events()).toHaveLength(1);
+    } finally {
+      await db.end();
+    }
+  });
 });
