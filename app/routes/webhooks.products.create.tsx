@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "../webhooks/receive-webhook.server";
-import { handleProductChanged } from "../webhooks/webhook-handlers.server";
+import { handleProductCreated } from "../webhooks/webhook-handlers.server";
 
 /** Webhook products/create (declared in shopify.app.toml). */
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, handleProductChanged);
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, handleProductCreated);

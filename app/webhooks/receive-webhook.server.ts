@@ -42,6 +42,7 @@ export async function receiveWebhook(request: Request, handle: (context: Webhook
     await prisma.webhookDelivery.deleteMany({ where: { webhookId: context.webhookId } });
     throw error;
   }
-  await prisma.webhookDelivery.updateMany({ where: { webhookId: context.webhookId }, data: { outcome: outcome || "processed" } });
+  // Only while still "received": a worker may already have recorded the result of an enqueued job.
+  await prisma.webhookDelivery.updateMany({ where: { webhookId: context.webhookId, outcome: "received" }, data: { outcome: outcome || "processed" } });
   return new Response(null, { status: 200 });
 }

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../../app/db.server";
-import { closeQueues } from "../../jobs/queues";
+import { catalogProductQueue, closeQueues, enqueue, getFlowProducer, getQueue, productionOrderQueue, productionRequestQueue } from "../../jobs/queues";
 import { action as productsCreate } from "../../app/routes/webhooks.products.create";
 import { action as productsUpdate } from "../../app/routes/webhooks.products.update";
 import { action as productsDelete } from "../../app/routes/webhooks.products.delete";
@@ -61,6 +61,41 @@ const withoutLedger = ({ db, queues }: Awaited<ReturnType<typeof everything>>) =
 
 const productPayload = { id: 101, admin_graphql_api_id: "gid://shopify/Product/101", title: "Linen Wrap Dress", updated_at: "2026-11-20T10:00:00Z" };
 
+/**
+ * An order in production for a product: one request, a stored candidate, a
+ * candidate running at the (demo) provider with its cost reserved, and a third
+ * stored one; two publications still under way (queued, attaching).
+ */
+async function openWork(shop: string, productId: string) {
+  const order = await prisma.productionOrder.create({ data: { shopId: shop, productId, status: "running", source: "auto", requestedBy: "shopify:products/create" } });
+  const request = await prisma.assetRequest.create({ data: { shopId: shop, orderId: order.id, productId, asset: "on-model-front", source: "ai", status: "running", candidatesWanted: 3 } });
+  const base = { shopId: shop, productId, orderId: order.id, requestId: request.id, source: "ai", kind: "image", provider: "demo", model: "demo-compose", operation: "try-on" };
+  const stored = await prisma.asset.create({ data: { ...base, candidateIndex: 0, status: "stored" } });
+  const running = await prisma.asset.create({ data: { ...base, candidateIndex: 1, status: "submitted", providerJobId: `demo-${randomUUID()}` } });
+  const other = await prisma.asset.create({ data: { ...base, candidateIndex: 2, status: "stored" } });
+  await prisma.costEntry.create({ data: { shopId: shop, productId, orderId: order.id, assetId: running.id, provider: "demo", model: "demo-compose", operation: "try-on", unit: "image", units: 1, costMicros: 75_000, outcome: "reserved" } });
+  const publication = { shopId: shop, productId, kind: "image", view: "front", fileName: "front.jpg", alt: "Front", requestedBy: "user:1" };
+  await prisma.publication.create({ data: { ...publication, assetId: stored.id, status: "attaching" } });
+  await prisma.publication.create({ data: { ...publication, assetId: other.id, status: "queued" } });
+  return { orderId: order.id, runningAssetId: running.id };
+}
+
+/** A shop's jobs in several queues and states: a waiting refresh, a delayed one, and a production flow (parent waiting for its child). Returns their ids. */
+async function queueWorkOf(shop: string): Promise<string[]> {
+  const tag = shop.split(".")[0];
+  const cuid = (prefix: string) => `${prefix}${tag.replace(/[^a-z0-9]/g, "")}${"0".repeat(25)}`.slice(0, 25);
+  await enqueue(catalogProductQueue, { shopId: shop, productId: "gid://shopify/Product/1", trigger: "updated" }, { jobId: `webhook-${tag}-waiting` });
+  await getQueue(catalogProductQueue).add(catalogProductQueue.name, { shopId: shop, productId: "gid://shopify/Product/2" }, { jobId: `webhook-${tag}-delayed`, delay: 3_600_000 });
+  await getFlowProducer().add({
+    name: productionOrderQueue.name,
+    queueName: productionOrderQueue.name,
+    data: productionOrderQueue.payload.parse({ shopId: shop, orderId: cuid("order") }),
+    opts: { jobId: `order-${tag}` },
+    children: [{ name: productionRequestQueue.name, queueName: productionRequestQueue.name, data: productionRequestQueue.payload.parse({ shopId: shop, requestId: cuid("request") }), opts: { jobId: `request-${tag}` } }],
+  });
+  return [`webhook-${tag}-waiting`, `webhook-${tag}-delayed`, `order-${tag}`, `request-${tag}`];
+}
+
 const TOPICS: [string, Action, unknown][] = [
   ["products/create", productsCreate, productPayload],
   ["products/update", productsUpdate, productPayload],
@@ -96,22 +131,31 @@ describe("webhook routes", () => {
     expect(getHmac(body, TEST_API_SECRET)).toBe(independentHmac(body));
     const webhookId = randomUUID();
     expect((await call(productsCreate, delivery("products/create", productPayload, { webhookId, hmac: independentHmac(body) }))).status).toBe(200);
-    expect((await queueSnapshot())["catalog-product"]).toEqual([`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101"}`]);
+    expect((await queueSnapshot())["catalog-product"]).toEqual([`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101","trigger":"created"}`]);
   });
 
   it.each([
-    ["products/create", productsCreate],
-    ["products/update", productsUpdate],
-  ])("%s enqueues one refresh job on the catalog-product queue per webhook id, however often it is delivered", async (topic, action) => {
+    ["products/create", productsCreate, "created"],
+    ["products/update", productsUpdate, "updated"],
+  ])("%s enqueues one refresh job on the catalog-product queue per webhook id, however often it is delivered, with its trigger", async (topic, action, trigger) => {
     const before = await everything();
     const webhookId = randomUUID();
     expect((await call(action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
     expect((await call(action, delivery(topic, productPayload, { webhookId }))).status).toBe(200);
     const after = await everything();
-    expect(after.queues).toEqual({ ...before.queues, "catalog-product": [`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101"}`] });
+    expect(after.queues).toEqual({ ...before.queues, "catalog-product": [`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101","trigger":"${trigger}"}`] });
     // The mirror is untouched until the worker re-reads the product.
     expect(withoutLedger(after).db).toEqual(withoutLedger(before).db);
-    expect(await prisma.webhookDelivery.count({ where: { webhookId } })).toBe(1);
+    expect(await prisma.webhookDelivery.findMany({ where: { webhookId }, select: { outcome: true } })).toEqual([{ outcome: "enqueued" }]);
+  });
+
+  it("products/create is never skipped as stale: a create that arrives after an update of the same product still reaches the worker", async () => {
+    // The mirror already holds a newer state than the create describes (the update came first).
+    await prisma.product.update({ where: { id: "gid://shopify/Product/101" }, data: { shopifyUpdatedAt: new Date("2026-11-21T00:00:00Z") } });
+    const webhookId = randomUUID();
+    expect((await call(productsCreate, delivery("products/create", productPayload, { webhookId }))).status).toBe(200);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe("enqueued");
+    expect((await queueSnapshot())["catalog-product"]).toEqual([`webhook-${webhookId} {"shopId":"${SHOP}","productId":"gid://shopify/Product/101","trigger":"created"}`]);
   });
 
   it("records each delivery once by webhook id, and skips a stale products/update", async () => {
@@ -119,7 +163,7 @@ describe("webhook routes", () => {
     await call(productsUpdate, delivery("products/update", productPayload, { webhookId }));
     await call(productsUpdate, delivery("products/update", productPayload, { webhookId }));
     expect(await prisma.webhookDelivery.findMany({ where: { shopId: SHOP, NOT: { webhookId: "seed-1" } }, select: { webhookId: true, topic: true, outcome: true } })).toEqual([
-      { webhookId, topic: "PRODUCTS_UPDATE", outcome: "processed" },
+      { webhookId, topic: "PRODUCTS_UPDATE", outcome: "enqueued" },
     ]);
 
     // The mirror already holds a newer state than this delivery describes.
@@ -141,15 +185,104 @@ describe("webhook routes", () => {
     expect(await shopRowCounts(prisma, OTHER)).toEqual(before);
   });
 
+  it("products/delete cancels the product's open work (order, candidates, reservation, unfinished publications), keeps every row and audits it", async () => {
+    const product = "gid://shopify/Product/101";
+    const mine = await openWork(SHOP, product);
+    const theirs = await openWork(OTHER, "gid://shopify/Product/201");
+    const auditBefore = await prisma.auditEvent.findMany({ where: { shopId: SHOP } });
+    const rowsBefore = { assets: await prisma.asset.count(), publications: await prisma.publication.count(), orders: await prisma.productionOrder.count() };
+    const webhookId = randomUUID();
+    expect((await call(productsDelete, delivery("products/delete", { id: 101 }, { webhookId }))).status).toBe(200);
+
+    expect(await prisma.productionOrder.findUniqueOrThrow({ where: { id: mine.orderId } })).toMatchObject({ status: "canceled", finishedAt: expect.any(Date) });
+    expect(await prisma.assetRequest.findMany({ where: { orderId: mine.orderId }, select: { status: true } })).toEqual([{ status: "canceled" }]);
+    expect(Object.fromEntries((await prisma.asset.findMany({ where: { orderId: mine.orderId } })).map((a) => [a.candidateIndex, a.status]))).toEqual({ 0: "stored", 1: "canceled", 2: "stored" });
+    expect(await prisma.costEntry.findFirstOrThrow({ where: { assetId: mine.runningAssetId } })).toMatchObject({ outcome: "canceled", costMicros: 0 });
+    const publications = await prisma.publication.findMany({ where: { shopId: SHOP }, select: { status: true, error: true }, orderBy: { status: "asc" } });
+    expect(publications).toEqual([
+      { status: "canceled", error: "Canceled: the product was deleted in Shopify." },
+      { status: "canceled", error: "Canceled: the product was deleted in Shopify." },
+      { status: "ready", error: null },
+    ]);
+    // Nothing is deleted but the mirror row: orders, candidates, publications and the audit trail stay.
+    expect({ assets: await prisma.asset.count(), publications: await prisma.publication.count(), orders: await prisma.productionOrder.count() }).toEqual(rowsBefore);
+    const audit = await prisma.auditEvent.findMany({ where: { shopId: SHOP } });
+    expect(audit).toEqual(expect.arrayContaining(auditBefore));
+    const added = audit.filter((e) => !auditBefore.some((b) => b.id === e.id)).map((e) => [e.action, e.subjectId, e.data]);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        ["production.order.canceled", mine.orderId, { openCandidates: 1, productId: product }],
+        ["product.deleted", product, { mirrorRemoved: true, canceledOrders: [mine.orderId], canceledCandidates: 1, canceledPublications: 2, providerCancels: 1 }],
+      ]),
+    );
+    expect(added).toHaveLength(2);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe("processed: mirror row removed, 1 order(s) canceled, 2 publication(s) canceled");
+
+    // The other shop's open work is untouched.
+    expect((await prisma.productionOrder.findUniqueOrThrow({ where: { id: theirs.orderId } })).status).toBe("running");
+    expect(await prisma.publication.count({ where: { shopId: OTHER, status: "canceled" } })).toBe(0);
+
+    // The same delivery again, and the same event under a new webhook id: nothing changes, nothing more is audited.
+    const settled = withoutLedger(await everything());
+    expect((await call(productsDelete, delivery("products/delete", { id: 101 }, { webhookId }))).status).toBe(200);
+    const repeat = randomUUID();
+    expect((await call(productsDelete, delivery("products/delete", { id: 101 }, { webhookId: repeat }))).status).toBe(200);
+    expect(withoutLedger(await everything())).toEqual(settled);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: repeat } })).outcome).toBe("processed: not in the mirror");
+  });
+
   it("app/uninstalled deletes the shop's sessions, marks the shop, and leaves another shop's sessions", async () => {
     const before = await everything();
     expect((await call(appUninstalled, delivery("app/uninstalled", { id: 1, domain: SHOP }))).status).toBe(200);
     expect(await prisma.session.count({ where: { shop: SHOP } })).toBe(0);
     expect(await prisma.session.count({ where: { shop: OTHER } })).toBe(2);
     expect((await prisma.shop.findUniqueOrThrow({ where: { id: SHOP } })).uninstalledAt).toBeInstanceOf(Date);
-    // The catalog stays until shop/redact: a reinstall within 48 hours finds it.
+    // The catalog stays until shop/redact: a reinstall within 48 hours finds it. The audit trail says what happened.
     const after = await everything();
-    expect({ ...withoutLedger(after).db, Session: [], Shop: [] }).toEqual({ ...withoutLedger(before).db, Session: [], Shop: [] });
+    expect({ ...withoutLedger(after).db, Session: [], Shop: [], AuditEvent: [] }).toEqual({ ...withoutLedger(before).db, Session: [], Shop: [], AuditEvent: [] });
+    expect(await prisma.auditEvent.findMany({ where: { shopId: SHOP, action: "shop.uninstalled" }, select: { actor: true, data: true } })).toEqual([
+      { actor: "shopify:app/uninstalled", data: { canceledOrders: 0, canceledCandidates: 0, canceledPublications: 0, canceledSyncRuns: 0, removedJobs: 0, jobsLeftRunning: 0 } },
+    ]);
+    expect(after.db.AuditEvent.length).toBe(before.db.AuditEvent.length + 1);
+  });
+
+  it("app/uninstalled stops all the shop's work: open orders, publications and syncs canceled, its queued jobs removed from every queue, another shop's kept; twice is safe", async () => {
+    const mine = await openWork(SHOP, "gid://shopify/Product/102");
+    const theirs = await openWork(OTHER, "gid://shopify/Product/202");
+    const sync = await prisma.syncRun.create({ data: { shopId: SHOP, kind: "bulk", status: "running", requestedBy: "user:1" } });
+    const queued = await queueWorkOf(SHOP);
+    const kept = await queueWorkOf(OTHER);
+    const isQueued = (jobs: string[], id: string) => jobs.some((job) => job.startsWith(`${id} `));
+    const before = Object.values(await queueSnapshot()).flat();
+    for (const id of [...queued, ...kept]) expect(isQueued(before, id), `${id} is queued`).toBe(true);
+
+    const webhookId = randomUUID();
+    expect((await call(appUninstalled, delivery("app/uninstalled", { id: 1, domain: SHOP }, { webhookId }))).status).toBe(200);
+    const left = Object.values(await queueSnapshot()).flat();
+    for (const id of queued) expect(isQueued(left, id), `${id} was removed`).toBe(false);
+    for (const id of kept) expect(isQueued(left, id), `${id} of the other shop is still queued`).toBe(true);
+    expect(left.filter((job) => job.includes(`"shopId":"${SHOP}"`))).toEqual([]);
+
+    expect((await prisma.productionOrder.findUniqueOrThrow({ where: { id: mine.orderId } })).status).toBe("canceled");
+    expect(await prisma.publication.findMany({ where: { shopId: SHOP, status: { not: "ready" } }, select: { status: true, error: true } })).toEqual([
+      { status: "canceled", error: "Canceled: the app was uninstalled from the store." },
+      { status: "canceled", error: "Canceled: the app was uninstalled from the store." },
+    ]);
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: sync.id } })).toMatchObject({ status: "cancelled", error: "The app was uninstalled from the store." });
+    expect((await prisma.productionOrder.findUniqueOrThrow({ where: { id: theirs.orderId } })).status).toBe("running");
+    expect(await prisma.publication.count({ where: { shopId: OTHER, status: { in: ["queued", "attaching"] } } })).toBe(2);
+    const uninstalledAt = (await prisma.shop.findUniqueOrThrow({ where: { id: SHOP } })).uninstalledAt;
+    expect(uninstalledAt).toBeInstanceOf(Date);
+    // The flow counts once: its parent takes its child with it.
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe("processed: 1 order(s) and 2 publication(s) canceled, 3 job(s) removed");
+
+    // A second delivery (Shopify retries, or sends the event again): nothing left to stop, the first uninstall time is kept.
+    const settled = withoutLedger(await everything());
+    const again = randomUUID();
+    expect((await call(appUninstalled, delivery("app/uninstalled", { id: 1, domain: SHOP }, { webhookId: again }))).status).toBe(200);
+    expect(withoutLedger(await everything())).toEqual(settled);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: SHOP } })).uninstalledAt).toEqual(uninstalledAt);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: again } })).outcome).toBe("processed: 0 order(s) and 0 publication(s) canceled, 0 job(s) removed (repeat)");
   });
 
   it("app/scopes_update stores the new scopes on the offline session", async () => {
@@ -171,6 +304,28 @@ describe("webhook routes", () => {
     const added = await prisma.auditEvent.findMany({ where: { shopId: SHOP, subjectType: "ComplianceRequest" } });
     expect(added).toEqual([expect.objectContaining({ action: `compliance.${topic.replace("/", "_")}`, actor: "shopify", subjectId: webhookId })]);
     expect(after.db.AuditEvent.length).toBe(before.db.AuditEvent.length + 1);
+  });
+
+  it.each([
+    ["customers/data_request", customersDataRequest],
+    ["customers/redact", customersRedact],
+  ])("%s for a shop Shotlane holds nothing of (after shop/redact) is acknowledged and does not bring the shop back", async (topic, action) => {
+    await call(shopRedact, delivery("shop/redact", { shop_id: 1, shop_domain: SHOP }));
+    const before = withoutLedger(await everything());
+    const webhookId = randomUUID();
+    expect((await call(action, delivery(topic, { shop_domain: SHOP, customer: { id: 1, email: "a@b.c" } }, { webhookId }))).status).toBe(200);
+    expect(withoutLedger(await everything())).toEqual(before);
+    expect(await prisma.shop.count({ where: { id: SHOP } })).toBe(0);
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).outcome).toBe("processed: no data held for this shop");
+  });
+
+  it("customers/redact for an installed shop without a Shop row yet (never opened) is still recorded", async () => {
+    // Sessions have no foreign key to Shop: the seeded offline session stays, as after an install.
+    await prisma.shop.delete({ where: { id: SHOP } });
+    expect(await prisma.session.count({ where: { shop: SHOP } })).toBeGreaterThan(0);
+    const webhookId = randomUUID();
+    expect((await call(customersRedact, delivery("customers/redact", { shop_domain: SHOP, customer: { id: 1 } }, { webhookId }))).status).toBe(200);
+    expect(await prisma.auditEvent.findMany({ where: { shopId: SHOP }, select: { action: true, subjectId: true } })).toEqual([{ action: "compliance.customers_redact", subjectId: webhookId }]);
   });
 
   it("shop/redact erases every row of the shop, in every table, and nothing of another shop", async () => {
