@@ -5,7 +5,7 @@ import { throttleStatus } from "./bucket";
 import { HttpError, readJson, sendJson } from "./http-util";
 import { mediaUrl } from "./media";
 import type { ProductChanges, ProductSpec } from "./product-spec";
-import { parseGid, type EmulatorStore, type ProductRecord, type ShopState } from "./store";
+import { gid, parseGid, type EmulatorStore, type MediaRecord, type ProductRecord, type ShopState } from "./store";
 
 /**
  * The emulator's own JSON endpoints under /emulator/ (loopback only, no
@@ -18,8 +18,11 @@ import { parseGid, type EmulatorStore, type ProductRecord, type ShopState } from
  *   DELETE /emulator/shops/{shop}/products/{id}         delete (fires products/delete)
  *   POST   /emulator/shops/{shop}/throttle              { currentlyAvailable } sets the bucket
  *   GET    /emulator/shops/{shop}/webhook-deliveries    every delivery and its attempts
+ *   POST   /emulator/shops/{shop}/media-failures        { count, code?, message? } the next `count` new media end FAILED
  *   POST   /emulator/deliveries/{id}/redeliver          the same body and webhook id again (answers the delivery)
  */
+
+const mediaGid = (m: MediaRecord) => gid(m.kind === "VIDEO" ? "Video" : "MediaImage", m.id);
 
 /** A product as plain JSON for the admin endpoints. */
 function productJson(store: EmulatorStore, shop: ShopState, product: ProductRecord) {
@@ -34,8 +37,26 @@ function productJson(store: EmulatorStore, shop: ShopState, product: ProductReco
     tags: product.tags,
     createdAt: product.createdAt,
     updatedAt: product.updatedAt,
-    variants: product.variants.map((v) => ({ id: `gid://shopify/ProductVariant/${v.id}`, title: v.title, sku: v.sku, price: v.price })),
-    media: store.productMedia(product).map((m) => ({ id: m.id, kind: m.kind, status: m.status, url: mediaUrl(store.baseUrl, shop.domain, m) })),
+    variants: product.variants.map((v) => ({
+      id: gid("ProductVariant", v.id),
+      title: v.title,
+      sku: v.sku,
+      price: v.price,
+      // As the API names them (MediaImage/Video GIDs), so a test compares them with what the app stored.
+      mediaIds: store.variantMedia(v).map(mediaGid),
+    })),
+    media: store.productMedia(product).map((m) => ({
+      id: m.id,
+      gid: mediaGid(m),
+      kind: m.kind,
+      status: m.status,
+      url: mediaUrl(store.baseUrl, shop.domain, m),
+      alt: m.alt,
+      mimeType: m.mimeType,
+      filename: m.filename,
+      errors: m.errors,
+    })),
+    metafields: [...(shop.metafields.get(gid("Product", product.id))?.values() ?? [])].map((f) => ({ namespace: f.namespace, key: f.key, type: f.type, value: f.value })),
     flatLay: product.flatLay,
   };
 }
@@ -74,6 +95,11 @@ export async function handleEmulatorAdmin(store: EmulatorStore, req: http.Incomi
     const body = z.object({ currentlyAvailable: z.number().min(0) }).parse(await readJson(req));
     store.setBucket(shop.domain, body.currentlyAvailable);
     return sendJson(res, 200, { throttleStatus: throttleStatus(shop.bucket) });
+  }
+  if (resource === "media-failures" && id === undefined && method === "POST") {
+    const body = z.object({ count: z.number().int().min(0).max(10_000), code: z.string().min(1).optional(), message: z.string().min(1).optional() }).parse(await readJson(req));
+    // The store checks the code against the schema's MediaErrorCode (422 listing them).
+    return sendJson(res, 200, { pending: store.failNextMedia(shop.domain, body.count, body.code, body.message) });
   }
   if (resource === "webhook-deliveries" && id === undefined && method === "GET") return sendJson(res, 200, { deliveries: store.webhookDeliveries(shop.domain) });
   throw new HttpError(404, "Unknown emulator endpoint");

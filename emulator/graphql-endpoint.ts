@@ -20,9 +20,11 @@ import { actualQueryCost, MAX_QUERY_COST, requestedQueryCost } from "./cost";
 import { fieldResolver } from "./field-resolver";
 import { HttpError, readBody, sendJson } from "./http-util";
 import { mutationRoot } from "./media-mutations";
+import { metafieldsMutationRoot } from "./metafields";
 import type { ApiContext } from "./objects";
 import { queryRoot } from "./query-root";
 import type { EmulatorStore, ShopState } from "./store";
+import { variantMediaMutationRoot } from "./variant-media";
 
 /**
  * POST /store/{shop}/admin/api/{version}/graphql.json: Shopify's Admin
@@ -100,7 +102,7 @@ export async function handleAdminGraphql(deps: GraphqlEndpointDeps, req: http.In
   const ctx = apiContext(store, shop);
   const rootValue =
     operation.operation === "mutation"
-      ? { ...mutationRoot(ctx, { mediaProcessingMs: deps.mediaProcessingMs }), ...bulkMutationRoot(deps.bulk, ctx) }
+      ? { ...mutationRoot(ctx, { mediaProcessingMs: deps.mediaProcessingMs }), ...variantMediaMutationRoot(ctx), ...metafieldsMutationRoot(ctx), ...bulkMutationRoot(deps.bulk, ctx) }
       : { ...queryRoot(ctx), ...bulkQueryRoot(deps.bulk, ctx) };
   const result = await execute({ schema, document, rootValue, contextValue: ctx, variableValues: variables, operationName: operation.name?.value, fieldResolver });
   const actual = result.data ? actualQueryCost({ schema, operation, fragments }, result.data, priced) : 0;

@@ -104,10 +104,8 @@ export function mutationRoot(ctx: ApiContext, options: { mediaProcessingMs: numb
     media.productIds.add(product.id);
     product.mediaIds.push(media.id);
   };
-  const detach = (media: MediaRecord, product: ProductRecord) => {
-    media.productIds.delete(product.id);
-    product.mediaIds = product.mediaIds.filter((m) => m !== media.id);
-  };
+  // Also takes the media off the product's variants.
+  const detach = (media: MediaRecord, product: ProductRecord) => store.detachMedia(media, product);
   const fileById = (id: string): MediaRecord | undefined => {
     const numeric = parseGid(id);
     const media = numeric === null ? undefined : store.media.get(numeric);
@@ -179,8 +177,12 @@ export function mutationRoot(ctx: ApiContext, options: { mediaProcessingMs: numb
           productIds: new Set(),
         });
         attach(record, product);
+        // A failure a test injected (POST /emulator/shops/{shop}/media-failures) wins over what the bytes would give.
+        const injected = store.takeMediaFailure(shop, record.kind);
         // Shopify would download an external file in the background; the emulator has no internet, so it fails there.
-        const outcome = source === "external" ? { ok: false as const, code: record.kind === "VIDEO" ? "GENERIC_FILE_DOWNLOAD_FAILURE" : "IMAGE_DOWNLOAD_FAILURE", message: `Could not download ${item.originalSource}: the emulator serves only its own files.` } : undefined;
+        const outcome =
+          injected ??
+          (source === "external" ? { ok: false as const, code: record.kind === "VIDEO" ? "GENERIC_FILE_DOWNLOAD_FAILURE" : "IMAGE_DOWNLOAD_FAILURE", message: `Could not download ${item.originalSource}: the emulator serves only its own files.` } : undefined);
         processMediaLater(record, options.mediaProcessingMs, outcome);
       }
       store.productChanged(shop, product);
@@ -233,7 +235,7 @@ export function mutationRoot(ctx: ApiContext, options: { mediaProcessingMs: numb
           detach(media, product);
           changed.add(product);
         }
-        store.media.delete(media.id);
+        store.deleteMedia(shop, media);
       }
       for (const product of changed) store.productChanged(shop, product);
       return { __typename: "FileDeletePayload", deletedFileIds: fileIds, userErrors: [] };

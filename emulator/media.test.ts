@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectMedia, looksLikeMp4 } from "./media";
 import type { Emulator } from "./server";
-import { eventually, graphqlClient, startTestEmulator } from "./test-support";
+import { eventually, graphqlClient, SHOP, settledMedia, startTestEmulator } from "./test-support";
 
 const STAGE = `mutation Stage($input: [StagedUploadInput!]!) {
   stagedUploadsCreate(input: $input) { stagedTargets { url resourceUrl parameters { name value } } userErrors { field message } }
@@ -177,6 +177,33 @@ describe("product media write path over HTTP", () => {
     expect(over.userErrors[0].message).toMatch(/PRODUCT_MEDIA_LIMIT_EXCEEDED/);
     expect((await attach(productId(7), many.slice(1))).userErrors).toEqual([]);
     expect((await gql("query($id: ID!) { product(id: $id) { mediaCount { count } } }", { id: productId(7) })).body.data.product.mediaCount.count).toBe(250);
+  });
+
+  it("fails the next media as a test asks (POST /emulator/shops/{shop}/media-failures), then processes normally", async () => {
+    const inject = (body: unknown) => fetch(`${emulator.url}/emulator/shops/${SHOP}/media-failures`, { method: "POST", body: JSON.stringify(body) });
+    const bad = await inject({ count: 1, code: "NOT_A_CODE" });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors[0]).toMatchObject({ field: "code", message: expect.stringMatching(/MediaErrorCode.*IMAGE_PROCESSING_FAILURE/) });
+    expect((await inject({ count: -1 })).status).toBe(422);
+
+    const injected = await inject({ count: 2, code: "INVALID_IMAGE_ASPECT_RATIO", message: "Aspect ratio out of range." });
+    expect(await injected.json()).toEqual({ pending: 2 });
+    const id = productId(10);
+    const good = [await upload("IMAGE", "a.png", "image/png", png), await upload("IMAGE", "b.png", "image/png", png), await upload("IMAGE", "c.png", "image/png", png)];
+    const result = await attach(id, good.map((originalSource) => ({ originalSource, mediaContentType: "IMAGE" })));
+    const created = result.product!.media.nodes.slice(-3).map((m) => m.id);
+    const outcomes = await Promise.all(created.map((m) => settledMedia(emulator, m)));
+    expect(outcomes.map((m) => m.status)).toEqual(["FAILED", "FAILED", "READY"]);
+    expect(outcomes[0].mediaErrors).toEqual([{ code: "INVALID_IMAGE_ASPECT_RATIO", message: "Aspect ratio out of range." }]);
+
+    // Without a code: the usual failure for the kind; count 0 clears what is pending.
+    emulator.admin.failNextMedia(SHOP, 1);
+    await attach(id, [{ originalSource: await upload("IMAGE", "d.png", "image/png", png), mediaContentType: "IMAGE" }]);
+    expect((await settled(id)).mediaErrors[0]).toMatchObject({ code: "IMAGE_PROCESSING_FAILURE", message: expect.stringMatching(/could not be processed/) });
+    expect(await (await inject({ count: 3 })).json()).toEqual({ pending: 3 });
+    expect(await (await inject({ count: 0 })).json()).toEqual({ pending: 0 });
+    await attach(id, [{ originalSource: await upload("IMAGE", "e.png", "image/png", png), mediaContentType: "IMAGE" }]);
+    expect((await settled(id)).status).toBe("READY");
   });
 
   it("reorders media with a job, detaches with fileUpdate and deletes with fileDelete", async () => {

@@ -1,4 +1,6 @@
+import { isEnumType } from "graphql";
 import sharp from "sharp";
+import { loadAdminSchema } from "./admin-schema";
 import type { MediaRecord } from "./store";
 
 /**
@@ -13,6 +15,19 @@ export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const IMAGE_FORMATS = new Set(["jpeg", "png", "gif", "webp", "heif", "avif"]);
 
 export type Inspection = { ok: true; width: number | null; height: number | null } | { ok: false; code: string; message: string };
+
+/** The values of the schema's MediaErrorCode enum. */
+export function mediaErrorCodes(): string[] {
+  const type = loadAdminSchema().getType("MediaErrorCode");
+  return isEnumType(type) ? type.getValues().map((v) => v.name) : [];
+}
+
+/** What a media of this kind fails with when a test injects a failure without naming one. */
+export function defaultMediaFailure(kind: MediaRecord["kind"]): { code: string; message: string } {
+  return kind === "VIDEO"
+    ? { code: "VIDEO_VALIDATION_ERROR", message: "Video could not be processed: it failed validation." }
+    : { code: "IMAGE_PROCESSING_FAILURE", message: "Image could not be processed because the file is not a valid image." };
+}
 
 /** An MP4 (ISO BMFF) file starts with a box whose type is `ftyp`. */
 export function looksLikeMp4(bytes: Buffer): boolean {

@@ -1,8 +1,9 @@
 import { connection, type ConnectionArgs } from "./connection";
 import { mediaUrl } from "./media";
+import { hasMetafieldsFields } from "./metafields";
 import { matchesSearch, parseSearchQuery, unknownFields, withoutUnknownFields, type FieldValue } from "./query-filter";
-import { gid, type EmulatorStore, type MediaRecord, type ProductRecord, type ShopState } from "./store";
-import type { SeedCollection, SeedVariant } from "./seed-catalog";
+import { gid, type EmulatorStore, type MediaRecord, type ProductRecord, type ShopState, type VariantRecord } from "./store";
+import type { SeedCollection } from "./seed-catalog";
 
 /**
  * Plain JS objects in the schema's shapes, with `__typename` so graphql's
@@ -84,10 +85,12 @@ export function mediaObject(ctx: ApiContext, media: MediaRecord) {
     image,
     preview: { __typename: "MediaPreviewImage", status: media.status, image },
     originalSource: { __typename: "MediaImageOriginalSource", fileSize: media.bytes?.length ?? null, url: mediaUrl(ctx.baseUrl, ctx.shop.domain, media) },
+    ...hasMetafieldsFields(ctx, gid("MediaImage", media.id)),
   };
 }
 
-export function variantObject(ctx: ApiContext, product: ProductRecord, variant: SeedVariant) {
+export function variantObject(ctx: ApiContext, product: ProductRecord, variant: VariantRecord) {
+  const media = () => ctx.store.variantMedia(variant);
   return {
     __typename: "ProductVariant",
     id: gid("ProductVariant", variant.id),
@@ -105,8 +108,14 @@ export function variantObject(ctx: ApiContext, product: ProductRecord, variant: 
     updatedAt: product.updatedAt,
     selectedOptions: Object.entries(variant.options).map(([name, value]) => ({ __typename: "SelectedOption", name, value })),
     product: () => productObject(ctx, product),
-    // Shotlane attaches media to products, never to single variants.
-    media: (args: ConnectionArgs) => connection([] as MediaRecord[], args, { keyOf: (m) => String(m.id), toNode: (m) => mediaObject(ctx, m), bulk: ctx.bulk }),
+    // What productVariantAppendMedia put there (media of the product; one in practice).
+    media: (args: ConnectionArgs) => connection(media(), args, { keyOf: (m) => String(m.id), toNode: (m) => mediaObject(ctx, m), bulk: ctx.bulk }),
+    // The variant's featured image: its first media, when that is a ready image.
+    image: () => {
+      const first = media()[0];
+      return first ? imageObject(ctx, first) : null;
+    },
+    ...hasMetafieldsFields(ctx, gid("ProductVariant", variant.id)),
   };
 }
 
@@ -178,6 +187,7 @@ export function productObject(ctx: ApiContext, product: ProductRecord) {
       const first = media()[0];
       return first ? mediaObject(ctx, first) : null;
     },
+    ...hasMetafieldsFields(ctx, gid("Product", product.id)),
   };
 }
 

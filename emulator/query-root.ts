@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { connection, type ConnectionArgs } from "./connection";
-import { collectionObject, findProducts, mediaObject, productObject, type ApiContext } from "./objects";
+import { metafieldById } from "./metafields";
+import { collectionObject, findProducts, mediaObject, productObject, variantObject, type ApiContext } from "./objects";
 import { matchesSearch, parseSearchQuery, withoutUnknownFields } from "./query-filter";
 import { gid, parseGid } from "./store";
 
@@ -23,6 +24,12 @@ export function nodeById(ctx: ApiContext, id: string) {
       const product = ctx.shop.products.get(numeric);
       return product ? productObject(ctx, product) : null;
     }
+    case "ProductVariant": {
+      const found = ctx.store.findVariant(ctx.shop, numeric);
+      return found ? variantObject(ctx, found.product, found.variant) : null;
+    }
+    case "Metafield":
+      return metafieldById(ctx, numeric);
     case "Collection": {
       const collection = ctx.shop.collections.get(numeric);
       return collection ? collectionObject(ctx, collection) : null;

@@ -44,7 +44,7 @@ export type EmulatorOptions = z.input<typeof optionsSchema>;
 /** The admin operations (also under /emulator/), for in-process tests. */
 export type EmulatorAdmin = Pick<
   EmulatorStore,
-  "createProduct" | "updateProduct" | "deleteProduct" | "setBucket" | "webhookDeliveries" | "redeliver" | "issueRefreshToken" | "failNextBulkOperation"
+  "createProduct" | "updateProduct" | "deleteProduct" | "setBucket" | "webhookDeliveries" | "redeliver" | "issueRefreshToken" | "failNextBulkOperation" | "failNextMedia"
 >;
 
 export interface Emulator {

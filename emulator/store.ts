@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fullBucket, refill, setLevel, type BucketState } from "./bucket";
 import type { BulkOperationRecord } from "./bulk";
 import { HttpError } from "./http-util";
-import { mediaUrl } from "./media";
+import { defaultMediaFailure, mediaErrorCodes, mediaUrl } from "./media";
 import { productChangesSchema, productSpecSchema, type ProductChanges, type ProductSpec } from "./product-spec";
 import { colorCode, generateProduct, PALETTE, PRODUCT_ID_BASE, seedCollections, SILHOUETTE_BY_TYPE, sizeCode, slug, VARIANT_ID_BASE, type FlatLayTruth, type SeedCollection, type SeedProduct, type SeedVariant } from "./seed-catalog";
 import { productWebhookPayload, WebhookDispatcher, type WebhookConfig, type WebhookDelivery } from "./webhooks";
@@ -14,10 +14,40 @@ import { productWebhookPayload, WebhookDispatcher, type WebhookConfig, type Webh
  * the Shopify admin), each firing the webhook Shopify would.
  */
 
+/** A variant as the emulator holds it: seed data plus the media appended to it. */
+export interface VariantRecord extends SeedVariant {
+  /** Set on the first productVariantAppendMedia (50,000 seeded products should not carry 500,000 empty arrays). */
+  mediaIds?: number[];
+}
+
 /** A product as the emulator holds it: seed data plus its current media order. */
-export interface ProductRecord extends Omit<SeedProduct, "flatLay"> {
+export interface ProductRecord extends Omit<SeedProduct, "flatLay" | "variants"> {
   flatLay: FlatLayTruth | null;
   mediaIds: number[];
+  variants: VariantRecord[];
+}
+
+/** The metafield owners the emulator keeps metafields for, by GID type, with their MetafieldOwnerType. */
+export const METAFIELD_OWNER_TYPES = { Product: "PRODUCT", ProductVariant: "PRODUCTVARIANT", MediaImage: "MEDIA_IMAGE" } as const;
+export type MetafieldOwnerGidType = keyof typeof METAFIELD_OWNER_TYPES;
+
+export interface MetafieldRecord {
+  id: number;
+  /** The owner's GID, e.g. gid://shopify/Product/8100000001. */
+  ownerId: string;
+  ownerType: (typeof METAFIELD_OWNER_TYPES)[MetafieldOwnerGidType];
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the next media created in a shop is made to fail with (null: the default for its kind). */
+export interface MediaFailure {
+  code: string | null;
+  message: string | null;
 }
 
 export type MediaStatus = "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
@@ -67,6 +97,10 @@ export interface ShopState {
   bucket: BucketState;
   products: Map<number, ProductRecord>;
   collections: Map<number, SeedCollection>;
+  /** Metafields by owner GID, then by `namespace.key`. */
+  metafields: Map<string, Map<string, MetafieldRecord>>;
+  /** Failures injected by tests: each new media takes the first one. */
+  mediaFailures: MediaFailure[];
   nextProductIndex: number;
   seed: number;
 }
@@ -83,6 +117,7 @@ export const MEDIA_ID_BASE = 30_000_000_000;
 /** Ids of media and variants made after seeding start here, clear of the seeded ranges. */
 const CREATED_MEDIA_ID_BASE = MEDIA_ID_BASE + 10_000_000_000;
 const CREATED_VARIANT_ID_BASE = VARIANT_ID_BASE + 900_000_000_000;
+const METAFIELD_ID_BASE = 50_000_000_000;
 
 export const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
 
@@ -128,6 +163,7 @@ export class EmulatorStore {
   baseUrl = "";
   private nextMediaId = CREATED_MEDIA_ID_BASE;
   private nextVariantId = CREATED_VARIANT_ID_BASE;
+  private nextMetafieldId = METAFIELD_ID_BASE;
 
   constructor(webhooks: WebhookConfig) {
     this.webhooks = new WebhookDispatcher(webhooks);
@@ -145,6 +181,8 @@ export class EmulatorStore {
       bucket: fullBucket(options.bucket, Date.now()),
       products: new Map(),
       collections: new Map(seedCollections().map((c) => [c.id, c])),
+      metafields: new Map(),
+      mediaFailures: [],
       nextProductIndex: options.productCount,
       seed: options.seed,
     };
@@ -180,6 +218,20 @@ export class EmulatorStore {
   /** The product's media in order (records that were deleted are skipped). */
   productMedia(product: ProductRecord): MediaRecord[] {
     return product.mediaIds.map((id) => this.media.get(id)).filter((m): m is MediaRecord => m !== undefined);
+  }
+
+  /** A variant's media in order (records that were deleted are skipped). */
+  variantMedia(variant: VariantRecord): MediaRecord[] {
+    return (variant.mediaIds ?? []).map((id) => this.media.get(id)).filter((m): m is MediaRecord => m !== undefined);
+  }
+
+  /** The product of the shop that has this variant, and the variant. */
+  findVariant(shop: ShopState, variantId: number): { product: ProductRecord; variant: VariantRecord } | undefined {
+    for (const product of shop.products.values()) {
+      const variant = product.variants.find((v) => v.id === variantId);
+      if (variant) return { product, variant };
+    }
+    return undefined;
   }
 
   // ── Admin operations (the emulator's /emulator endpoints call these) ──
@@ -261,11 +313,13 @@ export class EmulatorStore {
     const shop = this.requireShop(domain);
     const product = this.requireProduct(domain, id);
     shop.products.delete(id);
+    shop.metafields.delete(gid("Product", id));
+    for (const variant of product.variants) shop.metafields.delete(gid("ProductVariant", variant.id));
     for (const mediaId of product.mediaIds) {
       const media = this.media.get(mediaId);
       media?.productIds.delete(id);
       // Seed flat-lays exist only as the product's image.
-      if (media && media.seedProductId === id && media.bytes === null) this.media.delete(mediaId);
+      if (media && media.seedProductId === id && media.bytes === null) this.deleteMedia(shop, media);
     }
     this.webhooks.emit(shop.domain, "products/delete", { id });
   }
@@ -295,6 +349,31 @@ export class EmulatorStore {
     return shop.refreshToken;
   }
 
+  /**
+   * Makes the next `count` media created in the shop (productUpdate(media:))
+   * end FAILED with `code` (a MediaErrorCode; by default the usual failure
+   * for the media's kind) instead of being inspected. Replaces failures still
+   * pending; a count of 0 clears them. Answers how many are pending.
+   */
+  failNextMedia(domain: string, count: number, code?: string, message?: string): number {
+    const shop = this.requireShop(domain);
+    if (!Number.isInteger(count) || count < 0) throw new HttpError(422, "count must be a whole number, 0 or more", [{ field: "count", message: "count must be a whole number, 0 or more" }]);
+    if (code !== undefined && !mediaErrorCodes().includes(code)) {
+      const message = `code must be a MediaErrorCode (${mediaErrorCodes().join(", ")}), not ${code}`;
+      throw new HttpError(422, message, [{ field: "code", message }]);
+    }
+    shop.mediaFailures = Array.from({ length: count }, () => ({ code: code ?? null, message: message ?? null }));
+    return shop.mediaFailures.length;
+  }
+
+  /** The injected failure the next new media of this kind takes, if one is pending. */
+  takeMediaFailure(shop: ShopState, kind: MediaRecord["kind"]): { ok: false; code: string; message: string } | undefined {
+    const failure = shop.mediaFailures.shift();
+    if (!failure) return undefined;
+    const fallback = defaultMediaFailure(kind);
+    return { ok: false, code: failure.code ?? fallback.code, message: failure.message ?? (failure.code ? `Injected ${failure.code} (emulator media-failures).` : fallback.message) };
+  }
+
   /** Makes the shop's next bulk operation fail with INTERNAL_SERVER_ERROR. */
   failNextBulkOperation(domain: string): void {
     this.requireShop(domain);
@@ -307,6 +386,25 @@ export class EmulatorStore {
   productChanged(shop: ShopState, product: ProductRecord, topic: "products/create" | "products/update" = "products/update"): void {
     if (topic === "products/update") this.touch(product);
     this.webhooks.emit(shop.domain, topic, productWebhookPayload(product, this.productMedia(product), (m) => mediaUrl(this.baseUrl, shop.domain, m)));
+  }
+
+  /** Takes media off a product, and off that product's variants (Shopify keeps no variant media the product lacks). */
+  detachMedia(media: MediaRecord, product: ProductRecord): void {
+    media.productIds.delete(product.id);
+    product.mediaIds = product.mediaIds.filter((m) => m !== media.id);
+    for (const variant of product.variants) {
+      if (variant.mediaIds?.includes(media.id)) variant.mediaIds = variant.mediaIds.filter((m) => m !== media.id);
+    }
+  }
+
+  /** Deletes a file for good, with its metafields; callers detach it from products first. */
+  deleteMedia(shop: ShopState, media: MediaRecord): void {
+    this.media.delete(media.id);
+    if (media.kind === "IMAGE") shop.metafields.delete(gid("MediaImage", media.id));
+  }
+
+  newMetafieldId(): number {
+    return this.nextMetafieldId++;
   }
 
   touch(product: ProductRecord): void {

@@ -61,3 +61,40 @@ export async function startWebhookReceiver(status: (req: http.IncomingMessage) =
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+
+/**
+ * Stages an upload, POSTs the bytes with every returned parameter (file
+ * last) and attaches the resourceUrl to the product, as Shotlane does.
+ * Answers the new media's GID (the product's last media).
+ */
+export async function uploadMedia(emulator: Emulator, productId: string, file: { resource: "IMAGE" | "VIDEO"; filename: string; mimeType: string; bytes: Buffer; alt?: string }): Promise<string> {
+  const gql = graphqlClient(emulator);
+  const staged = await gql(
+    `mutation StageForTest($input: [StagedUploadInput!]!) { stagedUploadsCreate(input: $input) { stagedTargets { url resourceUrl parameters { name value } } userErrors { field message } } }`,
+    { input: [{ resource: file.resource, filename: file.filename, mimeType: file.mimeType, httpMethod: "POST", fileSize: String(file.bytes.length) }] },
+  );
+  const target = staged.body.data.stagedUploadsCreate.stagedTargets[0] as { url: string; resourceUrl: string; parameters: { name: string; value: string }[] };
+  const form = new FormData();
+  for (const p of target.parameters) form.append(p.name, p.value);
+  form.append("file", new Blob([new Uint8Array(file.bytes)]), file.filename);
+  const uploaded = await fetch(target.url, { method: "POST", body: form });
+  if (uploaded.status !== 201) throw new Error(`staged upload answered ${uploaded.status}: ${await uploaded.text()}`);
+  const attached = await gql(
+    `mutation AttachForTest($product: ProductUpdateInput!, $media: [CreateMediaInput!]) { productUpdate(product: $product, media: $media) { product { media(last: 1) { nodes { id } } } userErrors { field message } } }`,
+    { product: { id: productId }, media: [{ originalSource: target.resourceUrl, mediaContentType: file.resource, alt: file.alt ?? null }] },
+  );
+  const payload = attached.body.data.productUpdate;
+  if (payload.userErrors.length > 0) throw new Error(`productUpdate refused the media: ${JSON.stringify(payload.userErrors)}`);
+  return payload.product.media.nodes[0].id as string;
+}
+
+/** Waits until a media node is READY or FAILED; answers its status and errors. */
+export function settledMedia(emulator: Emulator, mediaId: string) {
+  const gql = graphqlClient(emulator);
+  return eventually(async () => {
+    const { body } = await gql(`query MediaStatusForTest($id: ID!) { node(id: $id) { ... on Media { status mediaErrors { code message } } } }`, { id: mediaId });
+    const node = body.data.node as { status: string; mediaErrors: { code: string; message: string }[] } | null;
+    return node && (node.status === "READY" || node.status === "FAILED") ? node : undefined;
+  }, `media ${mediaId} to settle`);
+}

@@ -49,6 +49,8 @@ export function signWebhook(body: string, secret: string): string {
 /** A product in the REST shape Shopify's products/create and products/update webhooks carry. */
 export function productWebhookPayload(product: ProductRecord, media: MediaRecord[], urlOf: (media: MediaRecord) => string) {
   const optionNames = ["Color", "Size"] as const;
+  // Variant media (productVariantAppendMedia) shows both ways: media and images list their variants, a variant its image.
+  const variantIdsOf = (mediaId: number) => product.variants.filter((v) => v.mediaIds?.includes(mediaId)).map((v) => v.id);
   const images = media
     .filter((m) => m.kind === "IMAGE" && m.status === "READY")
     .map((m, index) => ({
@@ -62,8 +64,9 @@ export function productWebhookPayload(product: ProductRecord, media: MediaRecord
       width: m.width,
       height: m.height,
       src: urlOf(m),
-      variant_ids: [],
+      variant_ids: variantIdsOf(m.id),
     }));
+  const imageIds = new Set(images.map((i) => i.id));
   return {
     admin_graphql_api_id: `gid://shopify/Product/${product.id}`,
     body_html: product.descriptionHtml,
@@ -96,7 +99,8 @@ export function productWebhookPayload(product: ProductRecord, media: MediaRecord
       option1: v.options.Color,
       option2: v.options.Size,
       option3: null,
-      image_id: null,
+      // The REST image id (the emulator uses the media id); null unless the variant's media is a ready image.
+      image_id: v.mediaIds?.find((id) => imageIds.has(id)) ?? null,
       inventory_item_id: v.id + 1_000_000_000,
       inventory_quantity: 0,
     })),
@@ -119,7 +123,7 @@ export function productWebhookPayload(product: ProductRecord, media: MediaRecord
       status: m.status,
       media_content_type: m.kind,
       preview_image: m.kind === "IMAGE" && m.status === "READY" ? { width: m.width, height: m.height, src: urlOf(m), status: "READY" } : null,
-      variant_ids: [],
+      variant_ids: variantIdsOf(m.id),
       admin_graphql_api_id: `gid://shopify/${m.kind === "VIDEO" ? "Video" : "MediaImage"}/${m.id}`,
     })),
     variant_gids: product.variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: product.updatedAt })),
