@@ -87,6 +87,24 @@ describe("webhook delivery", () => {
     expect(Date.parse(second.updated_at)).toBeGreaterThan(Date.parse(update.updated_at));
   });
 
+  it("changes a product's status with productUpdate (DRAFT, ARCHIVED, ACTIVE), each a products/update", async () => {
+    const product = emulator.store.createProduct(SHOP, { title: "Status Skirt", productType: "Bottoms" });
+    const id = `gid://shopify/Product/${product.id}`;
+    const gql = graphqlClient(emulator);
+    const setStatus = `mutation SetStatus($product: ProductUpdateInput!) { productUpdate(product: $product) { product { id status } userErrors { field message } } }`;
+    for (const status of ["DRAFT", "ARCHIVED", "ACTIVE"]) {
+      await emulator.webhooks.idle();
+      app.received.length = 0;
+      const { body } = await gql(setStatus, { product: { id, status } });
+      expect(body.data.productUpdate).toEqual({ product: { id, status }, userErrors: [] });
+      const update = JSON.parse((await nextWebhook("products/update")).body);
+      expect(update).toMatchObject({ id: product.id, status: status.toLowerCase(), published_at: status === "ACTIVE" ? expect.any(String) : null });
+    }
+    const paused = await gql(setStatus, { product: { id, status: "PAUSED" } });
+    expect(paused.body.errors[0].message).toMatch(/PAUSED/);
+    expect((await gql("query Status($id: ID!) { product(id: $id) { status } }", { id })).body.data.product.status).toBe("ACTIVE");
+  });
+
   it("delivers products/delete with only the id, to its own subscription", async () => {
     const [, product] = emulator.store.shop(SHOP)!.products.values();
     const deleted = await fetch(`${emulator.url}/emulator/shops/${SHOP}/products/${product.id}`, { method: "DELETE" });
