@@ -10,6 +10,7 @@ import { gid, parseGid } from "./store";
 const ACCESS_SCOPES = [
   { handle: "read_products", description: "Read products, variants, and collections" },
   { handle: "write_products", description: "Modify products, variants, and collections" },
+  { handle: "write_files", description: "Modify files" },
 ];
 
 /** `productsCount` counts up to this many unless `limit: null` is passed. */
