@@ -28,6 +28,7 @@ export default function AppLayout() {
           <Link to="/app/plans">Production plans</Link>
           <Link to="/app/production">Production</Link>
           <Link to="/app/review">Review</Link>
+          <Link to="/app/publishing">Publishing</Link>
           <Link to="/app/recipes">Brand recipes</Link>
           <Link to="/app/post-production">Post-production</Link>
           <Link to="/app/settings">Settings</Link>
