@@ -285,7 +285,7 @@ function ProductRow({ product }: { product: PublishingProductRow }) {
                     {describeCandidateError(failed.errorCode, failed.error) ?? "Shopify gave no reason"}
                   </Text>
                   <Text as="p" variant="bodySm" tone="subdued">
-                    {`Failed ${formatTime(failed.failedAt)} after ${failed.attempts} ${failed.attempts === 1 ? "attempt" : "attempts"}`}
+                    {`Failed ${formatTime(failed.failedAt)}${failed.attempts > 0 ? ` after ${failed.attempts} ${failed.attempts === 1 ? "attempt" : "attempts"}` : ""}`}
                   </Text>
                 </BlockStack>
               ))}
