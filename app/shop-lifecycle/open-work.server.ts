@@ -69,7 +69,8 @@ export async function cancelOpenWork(
       });
     }
     return count;
-  });
+    // A shop-wide cancel writes an audit event per order: give a large shop more than Prisma's 5-second default.
+  }, { timeout: 30_000 });
 
   const running = open.filter((a): a is typeof a & { providerJobId: string } => a.providerJobId !== null);
   if (running.length > 0 && options.cancelAtProvider) {
