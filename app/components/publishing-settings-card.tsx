@@ -17,11 +17,11 @@ const FIELD_LABELS: Record<string, string> = {
   form: "Form",
 };
 
-/** The views the preview shows: what a product's published media typically is. */
+/** What the preview describes: plan assets as the publishing service names their view (the production plan's asset kind). */
 const PREVIEW_MEDIA: readonly Pick<AltTextFacts, "view" | "kind">[] = [
-  { view: "front", kind: "image" },
-  { view: "on-model-back", kind: "image" },
-  { view: null, kind: "video" },
+  { view: "on-model-front", kind: "image" },
+  { view: "packshot", kind: "image" },
+  { view: "video", kind: "video" },
 ];
 
 export interface PublishingSettingsCardProps {
@@ -110,7 +110,7 @@ export function PublishingSettingsCard({ publishing }: PublishingSettingsCardPro
                   ))}
                   {sample.colour && settings.altTemplate.includes("{colour}") ? (
                     <li>
-                      <Text as="span">{renderAltText(settings.altTemplate.trim(), { ...sample, colour: null, view: "front", kind: "image" })}</Text>{" "}
+                      <Text as="span">{renderAltText(settings.altTemplate.trim(), { ...sample, colour: null, ...PREVIEW_MEDIA[0] })}</Text>{" "}
                       <Text as="span" tone="subdued" variant="bodySm">
                         (a product without colours)
                       </Text>

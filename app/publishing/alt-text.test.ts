@@ -65,6 +65,9 @@ describe("altViewWords", () => {
     expect(altViewWords("detail_close-up", "image")).toBe("Detail close up");
     expect(altViewWords(null, "image")).toBe("");
     expect(altViewWords(null, "video")).toBe("Video");
+    // The publishing service passes the plan's asset kind, which for a clip is "video".
+    expect(altViewWords("video", "video")).toBe("Video");
+    expect(altViewWords("packshot", "image")).toBe("Packshot");
   });
 });
 

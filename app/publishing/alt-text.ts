@@ -61,7 +61,7 @@ export function validateAltTemplate(template: string): string[] {
 
 /**
  * How a view reads in alt text: "on-model-front" → "On-model front",
- * "flat" → "Flat lay", a video without a view → "Video". Capitalised like the
+ * "flat" → "Flat lay", a video without a view (or the plan's "video") → "Video". Capitalised like the
  * review grid's view labels, since the default template puts it after a dash.
  */
 export function altViewWords(view: string | null, kind: "image" | "video"): string {
@@ -71,7 +71,8 @@ export function altViewWords(view: string | null, kind: "image" | "video"): stri
     .replace(/[-_\s]+/g, " ")
     // "on-model" is one word in the plan's asset names (on-model-front) and in English.
     .replace(/^on model\b/i, "on-model");
-  const text = kind === "video" ? (words ? `${words} video` : "video") : words;
+  // The plan names a clip's asset "video": it must not read "Video video".
+  const text = kind === "video" && !/\bvideo$/i.test(words) ? (words ? `${words} video` : "video") : words;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -159,13 +159,13 @@ describe("Settings page in Chromium", () => {
       const template = page.getByLabel("Alt text template", { exact: true });
       await expect(template.inputValue()).resolves.toBe("{title} – {colour} – {view}");
       const preview = page.getByRole("list", { name: "Alt text preview" }).getByRole("listitem");
-      await expect(preview.first().innerText()).resolves.toMatch(/^.+ – Front$/);
+      await expect(preview.first().innerText()).resolves.toMatch(/^.+ – On-model front$/);
       await template.fill("{title} | {color} | {view}");
       await page.getByText("{color} is not a placeholder (did you mean {colour}?)").first().waitFor();
       await page.getByText("Fix the template to see the alt text.").waitFor();
       await template.fill("{title} | {view}");
-      await expect(preview.nth(0).innerText()).resolves.toMatch(/^[^|]+ \| Front$/);
-      await expect(preview.nth(1).innerText()).resolves.toMatch(/^[^|]+ \| On-model back$/);
+      await expect(preview.nth(0).innerText()).resolves.toMatch(/^[^|]+ \| On-model front$/);
+      await expect(preview.nth(1).innerText()).resolves.toMatch(/^[^|]+ \| Packshot$/);
       await expect(preview.nth(2).innerText()).resolves.toMatch(/^[^|]+ \| Video$/);
 
       await page.getByRole("checkbox", { name: "Mark AI-generated media in a product metafield" }).uncheck();
