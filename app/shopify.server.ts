@@ -4,6 +4,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { env } from "./config/env";
 import prisma from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { markShopInstalled } from "./shop-lifecycle/install.server";
 import { installEmulatorRedirect } from "./shopify/emulator-redirect.server";
 
 const config = env();
@@ -23,6 +24,12 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  hooks: {
+    // A reinstalled shop is live again: its webhooks and jobs stop skipping it.
+    afterAuth: async ({ session }) => {
+      await markShopInstalled(prisma, session.shop);
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

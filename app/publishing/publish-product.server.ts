@@ -177,12 +177,20 @@ async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
 }
 
 async function failPublications(ctx: Ctx, ids: string[], code: string, message: string): Promise<void> {
-  await ctx.db.publication.updateMany({ where: { id: { in: ids } }, data: { status: "failed", errorCode: code, error: message } });
+  await ctx.db.publication.updateMany({ where: { id: { in: ids }, status: { not: "canceled" } }, data: { status: "failed", errorCode: code, error: message } });
   for (const id of ids) await recordAuditEvent(ctx.db, { shopId: ctx.shopId, actor: "shotlane", action: "publishing.failed", subjectType: "Publication", subjectId: id, data: { code, message } });
 }
 
 /** Moves one publication as far as it goes: uploaded, attached (media id stored), processed by Shopify. */
 async function advance(ctx: Ctx, start: Publication): Promise<void> {
+  try {
+    await advanceSteps(ctx, start);
+  } catch (error) {
+    if (!(error instanceof PublicationCanceled)) throw error;
+  }
+}
+
+async function advanceSteps(ctx: Ctx, start: Publication): Promise<void> {
   let publication = start;
   for (;;) {
     switch (publication.status) {
@@ -315,13 +323,26 @@ async function awaitProcessing(ctx: Ctx, publication: Publication): Promise<Publ
   }
 }
 
-async function markFailed(ctx: Ctx, publication: Publication, code: string, message: string, extra: Prisma.PublicationUpdateInput = {}): Promise<Publication> {
+async function markFailed(ctx: Ctx, publication: Publication, code: string, message: string, extra: Prisma.PublicationUpdateManyMutationInput = {}): Promise<Publication> {
   await recordAuditEvent(ctx.db, { shopId: ctx.shopId, actor: "shotlane", action: "publishing.failed", subjectType: "Publication", subjectId: publication.id, data: { code, message, assetId: publication.assetId } });
   return update(ctx, publication, { status: "failed", errorCode: code, error: message, ...extra });
 }
 
-function update(ctx: Ctx, publication: Publication, data: Prisma.PublicationUpdateInput): Promise<Publication> {
-  return ctx.db.publication.update({ where: { id: publication.id }, data });
+/**
+ * Writes the next step, unless the publication was canceled meanwhile
+ * (products/delete, app/uninstalled): then the run leaves it alone.
+ */
+async function update(ctx: Ctx, publication: Publication, data: Prisma.PublicationUpdateManyMutationInput): Promise<Publication> {
+  const { count } = await ctx.db.publication.updateMany({ where: { id: publication.id, status: { not: "canceled" } }, data });
+  if (count === 0) throw new PublicationCanceled(publication.id);
+  return ctx.db.publication.findUniqueOrThrow({ where: { id: publication.id } });
+}
+
+class PublicationCanceled extends Error {
+  constructor(id: string) {
+    super(`publication ${id} was canceled`);
+    this.name = "PublicationCanceled";
+  }
 }
 
 const VIEW_ORDER = new Map<string, number>(ASSET_KINDS.map((kind, index) => [kind, index]));
@@ -379,7 +400,7 @@ async function place(ctx: Ctx, settings: Pick<PublishingSettings, "placement" | 
     if (replaced.length) await tx.publication.updateMany({ where: { id: { in: replaced } }, data: { status: "replaced" } });
     for (const publication of placing) {
       const variantIds = variantPlan.append.filter((a) => a.mediaId === publication.mediaId).map((a) => a.variantId);
-      await tx.publication.update({ where: { id: publication.id }, data: { status: "ready", readyAt: new Date(), variantIds, errorCode: null, error: null } });
+      await tx.publication.updateMany({ where: { id: publication.id, status: "placing" }, data: { status: "ready", readyAt: new Date(), variantIds, errorCode: null, error: null } });
     }
     await recordAuditEvent(tx, {
       shopId,
