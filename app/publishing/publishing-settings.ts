@@ -16,13 +16,13 @@ export const PLACEMENT_OPTIONS: readonly { value: Placement; label: string; help
   {
     value: "after-studio",
     label: "After your own photos",
-    help: "New media goes after the media Shotlane did not generate with AI (your photos and studio shots) and before any AI media already there.",
+    help: "New media goes right after the media Shotlane did not generate with AI (your photos and studio shots), ahead of the AI media that follow them.",
   },
   { value: "last", label: "Last", help: "New media goes after everything already on the product." },
   {
     value: "replace-view",
     label: "Replace Shotlane's earlier media for the same view",
-    help: "New media takes the place of the media Shotlane published earlier for the same view and colour, which is detached from the product; where there is none, it goes after your own photos.",
+    help: "New media takes the place of the media Shotlane published earlier for the same view, which is detached from the product; where there is none, it goes after your own photos.",
   },
 ];
 

@@ -143,7 +143,7 @@ describe("Settings page in Chromium", () => {
       expect(await stored()).toEqual([]);
       const placement = page.getByLabel("Where new media goes", { exact: true });
       await expect(placement.inputValue()).resolves.toBe("after-studio");
-      await page.getByText("New media goes after the media Shotlane did not generate with AI").waitFor();
+      await page.getByText("New media goes right after the media Shotlane did not generate with AI").waitFor();
       await placement.selectOption("first");
       await page.getByText("New media goes before everything else on the product").waitFor();
 
