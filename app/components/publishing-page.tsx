@@ -153,7 +153,7 @@ function SummaryCard({ summary }: { summary: PublishingPageData["summary"] }) {
           Overall
         </Text>
         <BlockStack gap="100">
-          <ProgressBar progress={progress.percent} tone={progress.failed > 0 ? "critical" : progress.ready === progress.total ? "success" : "highlight"} ariaLabelledBy="publishing-overall" />
+          <ProgressBar progress={progress.percent} animated={progress.inProgress > 0} tone={progress.failed > 0 ? "critical" : progress.ready === progress.total ? "success" : "highlight"} ariaLabelledBy="publishing-overall" />
           <Text as="p" id="publishing-overall">
             {`${progress.ready} of ${progress.total} media on their products`}
             {progress.inProgress > 0 ? ` · ${progress.inProgress} on the way` : ""}
@@ -243,7 +243,7 @@ function ProductRow({ product }: { product: PublishingProductRow }) {
             </BlockStack>
           </InlineStack>
           <BlockStack gap="100">
-            <ProgressBar progress={progress.percent} size="small" tone={failedCount > 0 ? "critical" : progress.ready === progress.total ? "success" : "highlight"} ariaLabelledBy={progressId} />
+            <ProgressBar progress={progress.percent} animated={progress.inProgress > 0} size="small" tone={failedCount > 0 ? "critical" : progress.ready === progress.total ? "success" : "highlight"} ariaLabelledBy={progressId} />
             <Text as="p" variant="bodySm" id={progressId}>
               {`${progress.ready} of ${progress.total} ready`}
             </Text>

@@ -20,7 +20,10 @@ export default function CatalogHome() {
         { content: "Tier routing", url: "/app/routing" },
         { content: "Production plans", url: "/app/plans" },
         { content: "Production", url: "/app/production" },
+        { content: "Review", url: "/app/review" },
+        { content: "Publishing", url: "/app/publishing" },
         { content: "Brand recipes", url: "/app/recipes" },
+        { content: "Post-production", url: "/app/post-production" },
         { content: "Settings", url: "/app/settings" },
       ]}>
       <BlockStack gap="400">
