@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { loadRules, rerouteProducts } from "../routing/routing.server";
+import { loadRules, rerouteProducts, routableSelect, toRoutable } from "../routing/routing.server";
 import { compileRouter, type RoutableProduct, type TierRule } from "../routing/tier-rules";
 import { adminQuery, type AdminGraphqlClient } from "../shopify/admin-graphql.server";
 import { PRODUCT_MIRROR_QUERY } from "./catalog-queries";
@@ -86,41 +86,10 @@ export type RefreshOutcome = { outcome: "removed" } | { outcome: "mirrored" | "r
 
 /** The product as the mirror holds it, in routing terms, or null when it is not there (or not this shop's). */
 async function mirroredRoutingInputs(db: PrismaClient, shopId: string, productId: string): Promise<{ inputs: RoutingInputs; routed: boolean } | null> {
-  const row = await db.product.findUnique({
-    where: { id: productId },
-    select: {
-      shopId: true,
-      title: true,
-      productType: true,
-      vendor: true,
-      status: true,
-      minPriceCents: true,
-      maxPriceCents: true,
-      shopifyCreatedAt: true,
-      imageCount: true,
-      tier: true,
-      tags: { select: { tag: true } },
-      collections: { select: { collectionId: true } },
-      variants: { select: { sku: true } },
-    },
-  });
-  if (!row || row.shopId !== shopId) return null;
-  return {
-    routed: row.tier !== null,
-    inputs: {
-      title: row.title,
-      productType: row.productType,
-      vendor: row.vendor,
-      status: row.status,
-      minPriceCents: row.minPriceCents,
-      maxPriceCents: row.maxPriceCents,
-      tags: row.tags.map((t) => t.tag),
-      collectionIds: row.collections.map((c) => c.collectionId),
-      skus: row.variants.flatMap((v) => (v.sku ? [v.sku] : [])),
-      createdAt: row.shopifyCreatedAt.getTime(),
-      imageCount: row.imageCount,
-    },
-  };
+  const row = await db.product.findFirst({ where: { id: productId, shopId }, select: routableSelect });
+  if (!row) return null;
+  const { id: _id, pinnedTier: _pin, ...inputs } = toRoutable(row);
+  return { routed: row.tier !== null, inputs };
 }
 
 /**

@@ -5,7 +5,8 @@ import { compileRouter, type RoutableProduct, type RoutingDecision, type Router,
 
 const BATCH = 2000;
 
-const routableSelect = {
+/** The columns routing reads of a product (and its current decision). */
+export const routableSelect = {
   id: true,
   title: true,
   productType: true,
@@ -28,7 +29,7 @@ type RoutableRow = Prisma.ProductGetPayload<{ select: typeof routableSelect }>;
 
 const asTier = (value: number | null): Tier | null => (value === 1 || value === 2 || value === 3 ? value : null);
 
-function toRoutable(row: RoutableRow): RoutableProduct {
+export function toRoutable(row: RoutableRow): RoutableProduct {
   return {
     id: row.id,
     title: row.title,
