@@ -1,5 +1,6 @@
-import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, Collapsible, InlineStack, Pagination, ProgressBar, Tabs, Text } from "@shopify/polaris";
+import { useFetcher, useNavigate } from "@remix-run/react";
+import { Badge, BlockStack, Box, Button, Collapsible, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import { FilteredPagesCard } from "./filtered-pages-card";
 import { useState } from "react";
 import { DEMO_PROVIDER_LABEL, describeCandidateCounts, productionPageSearch, STATUS_FILTERS, type ProductionActionResult, type StatusFilter } from "../production/production-page";
 import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData, ProductionThumbnail } from "../production/production-page.server";
@@ -23,40 +24,23 @@ interface Props {
 /** The orders, newest first, with a status filter and pages of 25. */
 export function ProductionOrdersCard({ data }: Props) {
   const navigate = useNavigate();
-  const navigation = useNavigation();
   const { query } = data;
   const go = (status: StatusFilter, page: number) => navigate(`/app/production${productionPageSearch({ status, page })}`, { preventScrollReset: true });
-
   return (
-    <Card padding="0">
-      <Tabs
-        tabs={STATUS_FILTERS.map((filter) => ({ id: `orders-${filter}`, content: FILTER_LABEL[filter], panelID: "production-orders" }))}
-        selected={STATUS_FILTERS.indexOf(query.status)}
-        onSelect={(index) => go(STATUS_FILTERS[index], 1)}
-      />
-      <div id="production-orders" aria-busy={navigation.state === "loading"}>
-        {data.orders.length === 0 ? (
-          <Box padding="400">
-            <Text as="p" tone="subdued" alignment="center">
-              No {query.status === "all" ? "" : `${FILTER_LABEL[query.status].toLowerCase()} `}orders.
-            </Text>
-          </Box>
-        ) : (
-          data.orders.map((order) => <OrderRow key={order.id} order={order} />)
-        )}
-      </div>
-      <Box padding="300" borderBlockStartWidth="025" borderColor="border">
-        <InlineStack align="center">
-          <Pagination
-            hasPrevious={query.page > 1}
-            hasNext={query.page < data.pageCount}
-            onPrevious={() => go(query.status, query.page - 1)}
-            onNext={() => go(query.status, query.page + 1)}
-            label={`Page ${query.page} of ${data.pageCount} · ${data.total} order${data.total === 1 ? "" : "s"}`}
-          />
-        </InlineStack>
-      </Box>
-    </Card>
+    <FilteredPagesCard
+      id="production-orders"
+      filters={STATUS_FILTERS.map((value) => ({ value, label: FILTER_LABEL[value] }))}
+      filter={query.status}
+      page={query.page}
+      pageCount={data.pageCount}
+      totalLabel={`${data.total} order${data.total === 1 ? "" : "s"}`}
+      emptyText={`No ${query.status === "all" ? "" : `${FILTER_LABEL[query.status].toLowerCase()} `}orders.`}
+      go={go}
+    >
+      {data.orders.map((order) => (
+        <OrderRow key={order.id} order={order} />
+      ))}
+    </FilteredPagesCard>
   );
 }
 

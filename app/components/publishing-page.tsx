@@ -1,9 +1,10 @@
-import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Modal, Page, Pagination, ProgressBar, Tabs, Text } from "@shopify/polaris";
+import { useFetcher, useNavigate } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Modal, Page, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { describeCandidateError } from "../production/production-page";
 import { altViewWords } from "../publishing/alt-text";
 import type { PublishingActionResult, PublishingPageData, PublishingPageQuery, PublishingProductRow, StatusCounts, StatusFilter } from "../publishing/publishing-page.server";
+import { FilteredPagesCard } from "./filtered-pages-card";
 import { useLiveRevalidation } from "./use-live-revalidation";
 
 type BadgeTone = "info" | "attention" | "warning" | "success" | "critical" | "new" | undefined;
@@ -174,36 +175,24 @@ function SummaryCard({ summary }: { summary: PublishingPageData["summary"] }) {
 
 function ProductsCard({ data }: { data: PublishingPageData }) {
   const navigate = useNavigate();
-  const navigation = useNavigation();
   const { query } = data;
   const go = (status: StatusFilter, page: number) => navigate(`/app/publishing${pageSearch({ status, page })}`, { preventScrollReset: true });
-  const current = FILTERS.findIndex(([filter]) => filter === query.status);
+  const label = FILTERS.find(([filter]) => filter === query.status)?.[1] ?? "";
   return (
-    <Card padding="0">
-      <Tabs tabs={FILTERS.map(([filter, label]) => ({ id: `publishing-${filter}`, content: label, panelID: "publishing-products" }))} selected={current} onSelect={(index) => go(FILTERS[index][0], 1)} />
-      <div id="publishing-products" aria-busy={navigation.state === "loading"}>
-        {data.products.length === 0 ? (
-          <Box padding="400">
-            <Text as="p" tone="subdued" alignment="center">
-              {query.status === "all" ? "No products have media on the way." : `No products with ${FILTERS[current][1].toLowerCase()} media.`}
-            </Text>
-          </Box>
-        ) : (
-          data.products.map((product) => <ProductRow key={product.productId} product={product} />)
-        )}
-      </div>
-      <Box padding="300" borderBlockStartWidth="025" borderColor="border">
-        <InlineStack align="center">
-          <Pagination
-            hasPrevious={query.page > 1}
-            hasNext={query.page < data.pageCount}
-            onPrevious={() => go(query.status, query.page - 1)}
-            onNext={() => go(query.status, query.page + 1)}
-            label={`Page ${query.page} of ${data.pageCount} · ${data.total} ${data.total === 1 ? "product" : "products"}`}
-          />
-        </InlineStack>
-      </Box>
-    </Card>
+    <FilteredPagesCard
+      id="publishing-products"
+      filters={FILTERS.map(([value, filterLabel]) => ({ value, label: filterLabel }))}
+      filter={query.status}
+      page={query.page}
+      pageCount={data.pageCount}
+      totalLabel={`${data.total} ${data.total === 1 ? "product" : "products"}`}
+      emptyText={query.status === "all" ? "No products have media on the way." : `No products with ${label.toLowerCase()} media.`}
+      go={go}
+    >
+      {data.products.map((product) => (
+        <ProductRow key={product.productId} product={product} />
+      ))}
+    </FilteredPagesCard>
   );
 }
 
