@@ -21,6 +21,7 @@ const benches: [string, () => Promise<void>][] = [
   ["production", async () => (await import("./production.bench")).benchProduction(template)],
   ["post-production", async () => (await import("./post-production.bench")).benchPostProduction()],
   ["qc", async () => (await import("./qc.bench")).benchQc()],
+  ["webhooks", async () => (await import("./webhooks.bench")).benchWebhooks()],
 ];
 const wanted = process.argv.slice(2);
 try {
