@@ -1,6 +1,7 @@
 import { useFetcher, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Collapsible, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { FilteredPagesCard } from "./filtered-pages-card";
+import { formatTime, ProductHeading } from "./product-heading";
 import { useState } from "react";
 import { DEMO_PROVIDER_LABEL, describeCandidateCounts, productionPageSearch, STATUS_FILTERS, type ProductionActionResult, type StatusFilter } from "../production/production-page";
 import type { ProductionAssetRow, ProductionOrderRow, ProductionPageData, ProductionThumbnail } from "../production/production-page.server";
@@ -14,8 +15,6 @@ const REQUEST_STATUS_LABEL: Record<string, string> = { "waiting-studio": "waitin
 const SOURCE_LABEL: Record<string, string> = { manual: "sent by hand", bulk: "bulk send", auto: "sent automatically" };
 const FILTER_LABEL: Record<StatusFilter, string> = { all: "All", active: "Active", finished: "Finished", failed: "Failed" };
 
-// UTC on purpose: the server renders the page first, and a time zone of its own would not match the browser's.
-const formatTime = (iso: string) => `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 interface Props {
   data: Pick<ProductionPageData, "orders" | "query" | "total" | "pageCount">;
@@ -55,26 +54,7 @@ function OrderRow({ order }: { order: ProductionOrderRow }) {
       <BlockStack gap="300">
         {/* Each row is its own grid: fixed outer columns keep the rows lined up. */}
         <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.6fr) minmax(160px, 1.3fr) 100px 90px 210px", gap: 16, alignItems: "center" }} data-order-id={order.id}>
-          <InlineStack gap="300" blockAlign="center" wrap={false}>
-            {order.featuredImageUrl ? (
-              <img src={order.featuredImageUrl} alt="" width={40} height={50} loading="lazy" decoding="async" style={{ objectFit: "cover", borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} />
-            ) : (
-              <div style={{ width: 40, height: 50, borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} aria-hidden />
-            )}
-            <BlockStack gap="050">
-              <Text as="h3" variant="bodyMd" fontWeight="semibold" truncate>
-                {order.productTitle}
-              </Text>
-              <Text as="p" variant="bodySm" tone="subdued">
-                {formatTime(order.createdAt)} · {SOURCE_LABEL[order.source] ?? order.source} · {order.requestedBy}
-              </Text>
-              {order.demo ? (
-                <InlineStack>
-                  <Badge tone="info">{DEMO_PROVIDER_LABEL}</Badge>
-                </InlineStack>
-              ) : null}
-            </BlockStack>
-          </InlineStack>
+          <ProductHeading imageUrl={order.featuredImageUrl} title={order.productTitle} detail={`${formatTime(order.createdAt)} · ${SOURCE_LABEL[order.source] ?? order.source} · ${order.requestedBy}`} />
           <BlockStack gap="100">
             <ProgressBar
               progress={progress.percent}

@@ -5,8 +5,8 @@ import type { ProductionPageData } from "../production/production-page.server";
 import { ProductionOrdersCard } from "./production-orders-card";
 import { ProductionSummaryCard } from "./production-summary-card";
 import { useLiveRevalidation } from "./use-live-revalidation";
+import { formatTime } from "./product-heading";
 
-const formatTime = (iso: string) => `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 /** The Production page: pause banner, summary, orders; refreshes itself while orders run. */
 export function ProductionPage({ data }: { data: ProductionPageData & { demo: boolean } }) {

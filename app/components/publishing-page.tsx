@@ -5,6 +5,7 @@ import { describeCandidateError } from "../production/production-page";
 import { altViewWords } from "../publishing/alt-text";
 import type { PublishingActionResult, PublishingPageData, PublishingPageQuery, PublishingProductRow, StatusCounts, StatusFilter } from "../publishing/publishing-page.server";
 import { FilteredPagesCard } from "./filtered-pages-card";
+import { formatTime, ProductHeading } from "./product-heading";
 import { useLiveRevalidation } from "./use-live-revalidation";
 
 type BadgeTone = "info" | "attention" | "warning" | "success" | "critical" | "new" | undefined;
@@ -31,8 +32,6 @@ const FILTERS: [filter: StatusFilter, label: string][] = [
   ["ready", "Ready"],
 ];
 
-// UTC on purpose: the server renders the page first, and a time zone of its own would not match the browser's.
-const formatTime = (iso: string) => `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 function pageSearch(query: PublishingPageQuery): string {
   const params = new URLSearchParams();
@@ -216,21 +215,7 @@ function ProductRow({ product }: { product: PublishingProductRow }) {
     <Box padding="400" borderBlockStartWidth="025" borderColor="border">
       <BlockStack gap="300">
         <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.4fr) minmax(180px, 1.4fr) minmax(0, 1.2fr) 220px", gap: 16, alignItems: "center" }} data-product-id={product.productId}>
-          <InlineStack gap="300" blockAlign="center" wrap={false}>
-            {product.featuredImageUrl ? (
-              <img src={product.featuredImageUrl} alt="" width={40} height={50} loading="lazy" decoding="async" style={{ objectFit: "cover", borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} />
-            ) : (
-              <div style={{ width: 40, height: 50, borderRadius: 6, background: "#f1f1f1", flexShrink: 0 }} aria-hidden />
-            )}
-            <BlockStack gap="050">
-              <Text as="h3" variant="bodyMd" fontWeight="semibold" truncate>
-                {product.title}
-              </Text>
-              <Text as="p" variant="bodySm" tone="subdued">
-                {product.lastPublishedAt ? `Last published ${formatTime(product.lastPublishedAt)}` : "Nothing on the product yet"}
-              </Text>
-            </BlockStack>
-          </InlineStack>
+          <ProductHeading imageUrl={product.featuredImageUrl} title={product.title} detail={product.lastPublishedAt ? `Last published ${formatTime(product.lastPublishedAt)}` : "Nothing on the product yet"} />
           <BlockStack gap="100">
             <ProgressBar progress={progress.percent} animated={progress.inProgress > 0} size="small" tone={failedCount > 0 ? "critical" : progress.ready === progress.total ? "success" : "highlight"} ariaLabelledBy={progressId} />
             <Text as="p" variant="bodySm" id={progressId}>

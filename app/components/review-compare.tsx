@@ -10,12 +10,11 @@ import { ReviewKeyHints } from "./review-key-hints";
 import type { ReviewOutletContext } from "./review-page";
 import { ZoomViewer, type ZoomViewerHandle } from "./review-zoom-viewer";
 import { useReviewKeyboard } from "./use-review-keyboard";
+import { formatTime } from "./product-heading";
 
 const BOX_HEIGHT = 620;
 const PAN_STEP = 80;
 
-// UTC on purpose: the server renders the page first, and a time zone of its own would not match the browser's.
-const formatTime = (iso: string) => `${new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 
 const ACTION_LABELS: Record<string, string> = {
   "review.approved": "Approved",
