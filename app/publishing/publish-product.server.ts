@@ -129,7 +129,10 @@ async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
   if (revert) await restoreSnapshot(ctx, revert.id);
 
   let pending = await db.publication.findMany({ where: { shopId, productId, status: { in: [...ACTIVE_PUBLICATION_STATUSES] } }, orderBy: { createdAt: "asc" } });
-  if (pending.length === 0) return { reverted: Boolean(revert), ready: 0, failed: 0 };
+  if (pending.length === 0) {
+    await releaseHeldDraft(ctx);
+    return { reverted: Boolean(revert), ready: 0, failed: 0 };
+  }
   const batch = pending.map((p) => p.id);
   const settings = await loadPublishingSettings(db, shopId);
 
@@ -170,10 +173,25 @@ async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
 
   const counts = await db.publication.groupBy({ by: ["status"], where: { shopId, productId, id: { in: batch } }, _count: { _all: true } });
   const count = (status: string) => counts.find((c) => c.status === status)?._count._all ?? 0;
-  if ((await db.publication.count({ where: { shopId, productId, status: { in: [...ACTIVE_PUBLICATION_STATUSES] } } })) === 0) {
-    await releaseDraftHold(db, ctx.admin, shopId, productId);
-  }
+  await releaseHeldDraft(ctx);
   return { reverted: Boolean(revert), ready: count("ready"), failed: count("failed") };
+}
+
+/**
+ * A new product kept in DRAFT (the shop's draft hold) goes ACTIVE once its
+ * visuals are on it: nothing on the way and at least one media ready. Also
+ * checked by a run with nothing to publish, so a release that failed once is
+ * retried by the next job.
+ */
+async function releaseHeldDraft(ctx: Ctx): Promise<void> {
+  const { db, shopId, productId } = ctx;
+  const product = await db.product.findFirst({ where: { id: productId, shopId }, select: { draftHeldAt: true } });
+  if (!product?.draftHeldAt) return;
+  const [active, ready] = await Promise.all([
+    db.publication.count({ where: { shopId, productId, status: { in: [...ACTIVE_PUBLICATION_STATUSES] } } }),
+    db.publication.count({ where: { shopId, productId, status: "ready" } }),
+  ]);
+  if (active === 0 && ready > 0) await releaseDraftHold(db, ctx.admin, shopId, productId);
 }
 
 async function failPublications(ctx: Ctx, ids: string[], code: string, message: string): Promise<void> {

@@ -270,6 +270,20 @@ describe("publishing approved media to the store (emulator over HTTP, PostgreSQL
     expect(throttles.length).toBeGreaterThan(0);
   });
 
+  it("a new product held in DRAFT goes ACTIVE once its visuals are published, and only then", async () => {
+    const product = freshProduct();
+    const numeric = Number(product.id.split("/").pop());
+    emulator.admin.updateProduct(TEST_SHOP, numeric, { status: "DRAFT" });
+    await prisma.product.update({ where: { id: product.id }, data: { draftHeldAt: new Date() } });
+    // Nothing published yet: the hold stays.
+    expect(await publishProduct(deps(), TEST_SHOP, product.id)).toMatchObject({ ready: 0 });
+    expect((await storeProduct(product.id)).status).toBe("DRAFT");
+    await publish(product.id, [{ asset: "on-model-front", colour: null }]);
+    expect(await publishProduct(deps(), TEST_SHOP, product.id)).toMatchObject({ ready: 1 });
+    expect((await storeProduct(product.id)).status).toBe("ACTIVE");
+    expect((await prisma.product.findUniqueOrThrow({ where: { id: product.id } })).draftHeldAt).toBeNull();
+  });
+
   it("through the queue: approval-time queueing, the worker's publish job, and nothing published for a product no longer in the store", async () => {
     const workers = startWorkers({ error: () => undefined, info: () => undefined });
     try {
