@@ -112,12 +112,12 @@ async function productMediaIds(ctx: Ctx): Promise<MediaNode[] | null> {
 
 /**
  * Works through one product's revert request and pending publications,
- * holding a per-product lock (renewed while it runs; it lapses within 30 s
+ * holding a per-product lock (renewed while it runs; it lapses within 10 s
  * if the worker dies) so two jobs never reorder the same product at once.
  */
 export async function publishProduct(deps: PublishDeps, shopId: string, productId: string): Promise<PublishOutcome> {
   const ctx: Ctx = { ...deps, shopId, productId, sleep: deps.sleep ?? sleepFor };
-  return withShopLock("publish", `${shopId}:${productId.split("/").pop()}`, () => publishLocked(ctx), { ttlMs: 30_000, waitMs: 20_000, renew: true });
+  return withShopLock("publish", `${shopId}:${productId.split("/").pop()}`, () => publishLocked(ctx), { ttlMs: 10_000, waitMs: 15_000, renew: true });
 }
 
 async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {
@@ -413,6 +413,8 @@ async function place(ctx: Ctx, settings: Pick<PublishingSettings, "placement" | 
   const variantPlan = planVariantMedia(variants, images, { replaceAll: settings.replaceAll, detached: plan.detach });
   await setVariantMedia(ctx, variantPlan);
 
+  if (settings.aiDisclosure) await updateAiDisclosure(ctx, known, plan.order);
+
   const replaced = plan.detach.flatMap((id) => (known.get(id) ? [known.get(id)!.publicationId] : []));
   await db.$transaction(async (tx) => {
     if (replaced.length) await tx.publication.updateMany({ where: { id: { in: replaced } }, data: { status: "replaced" } });
@@ -429,7 +431,6 @@ async function place(ctx: Ctx, settings: Pick<PublishingSettings, "placement" | 
       data: { snapshotId: placing[0].snapshotId, media: placing.map((p) => ({ publication: p.id, asset: p.assetId, mediaId: p.mediaId })), order: plan.order, detached: plan.detach, variants: variantPlan.append, placement: settings.placement, replaceAll: settings.replaceAll },
     });
   });
-  if (settings.aiDisclosure) await updateAiDisclosure(ctx);
 }
 
 async function setReferences(ctx: Ctx, mediaIds: string[], direction: "referencesToRemove" | "referencesToAdd"): Promise<void> {
@@ -469,10 +470,14 @@ async function setVariantMedia(ctx: Ctx, plan: { detach: { variantId: string; me
   }
 }
 
-/** The product metafield shotlane.ai_generated_media lists the AI-generated media on it now (deleted when there is none). */
-async function updateAiDisclosure(ctx: Ctx): Promise<void> {
-  const known = await shotlaneMedia(ctx);
-  const ids = [...known.entries()].filter(([, m]) => m.source === "ai" && m.status === "ready").map(([id]) => id);
+/**
+ * The product metafield shotlane.ai_generated_media lists the AI-generated
+ * media that will be on the product after this change (`mediaOnProduct`;
+ * deleted when there is none). Written before the change is recorded as done,
+ * so a crash in between makes the retry write it again.
+ */
+async function updateAiDisclosure(ctx: Ctx, known: Awaited<ReturnType<typeof shotlaneMedia>>, mediaOnProduct: readonly string[]): Promise<void> {
+  const ids = mediaOnProduct.filter((id) => known.get(id)?.source === "ai");
   const owner = { ownerId: ctx.productId, namespace: AI_DISCLOSURE_METAFIELD.namespace, key: AI_DISCLOSURE_METAFIELD.key };
   if (ids.length === 0) {
     const data = await gql(ctx, METAFIELDS_DELETE_MUTATION, z.object({ metafieldsDelete: z.object({ userErrors }) }), { metafields: [owner] });
@@ -525,6 +530,8 @@ async function restoreSnapshot(ctx: Ctx, snapshotId: string): Promise<void> {
   }
   await setVariantMedia(ctx, variantPlan);
 
+  if ((await loadPublishingSettings(db, shopId)).aiDisclosure) await updateAiDisclosure(ctx, known, desired);
+
   const reverted = detach.flatMap((id) => (known.get(id) ? [known.get(id)!.publicationId] : []));
   const restored = reattach.flatMap((id) => (known.get(id) ? [known.get(id)!.publicationId] : []));
   const actor = snapshot.revertRequestedBy ?? "shotlane";
@@ -534,6 +541,4 @@ async function restoreSnapshot(ctx: Ctx, snapshotId: string): Promise<void> {
     await tx.mediaSnapshot.update({ where: { id: snapshotId }, data: { revertedAt: new Date(), revertedBy: actor } });
     await recordAuditEvent(tx, { shopId, actor, action: "publishing.reverted", subjectType: "Product", subjectId: productId, data: { snapshotId, detached: detach, reattached: reattach, order: desired, variants: variantPlan } });
   });
-  const settings = await loadPublishingSettings(db, shopId);
-  if (settings.aiDisclosure) await updateAiDisclosure(ctx);
 }

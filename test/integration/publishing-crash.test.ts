@@ -5,17 +5,15 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { ensureShop, requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
+import { requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { queuePublications } from "../../app/publishing/publish-requests.server";
-import { installEmulatorRedirect } from "../../app/shopify/emulator-redirect.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { assetStore } from "../../app/storage/asset-store.server";
-import { startEmulator, type Emulator } from "../../emulator/server";
+import type { Emulator } from "../../emulator/server";
 import { closeQueues, getQueue, publishProductQueue } from "../../jobs/queues";
-import { webhookSubscriptions } from "../../scripts/lib/app-toml";
-import { TEST_ACCESS_TOKEN, TEST_SHOP } from "../support/emulator";
+import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { seedApprovedAssets, type ApprovedAssetSpec } from "../support/publish-fixtures";
-import { TEST_API_KEY, TEST_API_SECRET, testLoopbackPorts } from "../support/test-env";
+import { testLoopbackPorts } from "../support/test-env";
 
 /**
  * Issue #7's first reliability figure: the worker is killed (SIGKILL, no
@@ -114,6 +112,7 @@ interface HeldRequest {
 /** Which product an Admin GraphQL request of the publishing service is about (null: not one the rounds hold). */
 function productOfRequest(emulator: Emulator, operation: string, variables: Record<string, unknown>): string | null {
   if (operation === "PublishingProductMediaIds" || operation === "PublishingReorderMedia") return typeof variables.id === "string" ? variables.id : null;
+  if (operation === "PublishingMetafieldsSet") return (variables.metafields as { ownerId?: string }[] | undefined)?.[0]?.ownerId ?? null;
   if (operation === "PublishingAttachMedia") return (variables.product as { id?: string } | undefined)?.id ?? null;
   if (operation === "PublishingMediaStatus") {
     const mediaGid = (variables.ids as string[] | undefined)?.[0];
@@ -203,32 +202,6 @@ async function startHoldingProxy(emulator: Emulator, port: number) {
   };
 }
 
-// ── The emulator ──
-
-/**
- * As test/support/emulator.ts startTestStore, but with media that take
- * MEDIA_PROCESSING_MS to process (startTestStore fixes 20 ms): this process's
- * own Admin requests go straight to the emulator, the worker's through the proxy.
- */
-async function startSlowStore(port: number, productCount: number): Promise<Emulator> {
-  const emulator = await startEmulator({
-    host: "127.0.0.1",
-    port,
-    shops: [{ domain: TEST_SHOP, accessToken: TEST_ACCESS_TOKEN }],
-    apiKey: TEST_API_KEY,
-    apiSecret: TEST_API_SECRET,
-    webhooks: webhookSubscriptions(),
-    seed: 7,
-    productCount,
-    mediaProcessingMs: MEDIA_PROCESSING_MS,
-    bucket: { maximumAvailable: 10_000, restoreRate: 1_000 },
-  });
-  installEmulatorRedirect({ shop: TEST_SHOP, emulatorUrl: emulator.url });
-  const session = { shop: TEST_SHOP, state: "test", isOnline: false, scope: process.env.SCOPES ?? "", accessToken: TEST_ACCESS_TOKEN, expires: null };
-  await prisma.session.upsert({ where: { id: `offline_${TEST_SHOP}` }, create: { id: `offline_${TEST_SHOP}`, ...session }, update: session });
-  await ensureShop(prisma, TEST_SHOP);
-  return emulator;
-}
 
 interface StoreMedia {
   id: number;
@@ -259,6 +232,7 @@ const ROUNDS: Round[] = [
   { killAt: "attaching", operation: "PublishingAttachMedia", modes: ["after", "before", "after"], detail: "productUpdate applied, answer lost (2); request lost (1)" },
   { killAt: "processing", operation: "PublishingMediaStatus", modes: ["after", "after", "after"], detail: "media id stored, Shopify still processing" },
   { killAt: "placing", operation: "PublishingReorderMedia", modes: ["after", "after", "after"], detail: "all READY, reorder accepted, answer lost" },
+  { killAt: "placing", operation: "PublishingMetafieldsSet", modes: ["before", "before", "before"], detail: "placed, AI-disclosure metafield not written yet" },
 ];
 
 interface RoundResult {
@@ -292,7 +266,7 @@ describe("publishing: a worker killed (SIGKILL) at each step and restarted leave
 
   beforeAll(async () => {
     const [storePort, proxyPort] = testLoopbackPorts();
-    emulator = await startSlowStore(storePort, 40);
+    emulator = await startTestStore({ port: storePort, productCount: 40, mediaProcessingMs: MEDIA_PROCESSING_MS });
     proxy = await startHoldingProxy(emulator, proxyPort);
     const { admin } = await unauthenticated.admin(TEST_SHOP);
     const run = await requestCatalogSync(prisma, async () => undefined, { shopId: TEST_SHOP, requestedBy: ACTOR, kind: "paginated" });

@@ -13,7 +13,7 @@ export const TEST_ACCESS_TOKEN = "shpat_shotlane_test_token";
  * TEST_SHOP redirected to it (the same redirect demo mode uses) and the shop's
  * offline session stored as an install would.
  */
-export async function startTestStore(options: { port?: number; productCount?: number; seed?: number; appUrl?: string; bucket?: { maximumAvailable?: number; restoreRate?: number } } = {}) {
+export async function startTestStore(options: { port?: number; productCount?: number; seed?: number; appUrl?: string; mediaProcessingMs?: number; bucket?: { maximumAvailable?: number; restoreRate?: number } } = {}) {
   const emulator = await startEmulator({
     host: "127.0.0.1",
     port: options.port ?? 0,
@@ -24,7 +24,7 @@ export async function startTestStore(options: { port?: number; productCount?: nu
     webhooks: webhookSubscriptions(),
     seed: options.seed ?? 7,
     productCount: options.productCount ?? 500,
-    mediaProcessingMs: 20,
+    mediaProcessingMs: options.mediaProcessingMs ?? 20,
     // A Shopify Plus bucket unless a test asks for another (the throttle tests drain it).
     bucket: { maximumAvailable: 10_000, restoreRate: 1_000, ...options.bucket },
   });
