@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decideAutoProduction, DEFAULT_AUTO_PRODUCTION, type AutoProduceFacts } from "./auto-produce.server";
+import { DEFAULT_PUBLISHING_SETTINGS } from "../publishing/publishing-settings";
+import { decideAutoProduction, type AutoProduceFacts } from "./auto-produce.server";
 import { DEFAULT_PLANS } from "./production-plan";
 
 const installed = { uninstalledAt: null, productionPausedAt: null, productionPauseReason: null };
 const facts = (over: Partial<AutoProduceFacts> = {}): AutoProduceFacts => ({
   shop: installed,
   product: { tier: 3 },
-  autoProduceTiers: DEFAULT_AUTO_PRODUCTION.autoProduceTiers,
+  autoProduceTiers: DEFAULT_PUBLISHING_SETTINGS.autoProduceTiers,
   plans: DEFAULT_PLANS,
   autoOrder: null,
   ...over,

@@ -8,12 +8,11 @@ import { cancelOpenWork, cancelWithShopProvider } from "../shop-lifecycle/open-w
 import { loadPlans } from "./plans.server";
 import type { PlanItem } from "./production-plan";
 import { sendToProduction } from "./production-orders.server";
+import { loadPublishingSettings } from "../publishing/publishing-settings.server";
 
 export const AUTO_PRODUCE_ACTOR = "shopify:products/create";
 
 /** PublishingSettings' schema defaults, for a shop that never saved the settings. */
-export const DEFAULT_AUTO_PRODUCTION = { autoProduceTiers: [3] as readonly number[], draftUntilPublished: false };
-
 const OPEN_ORDER_STATUSES = ["queued", "running", "paused"];
 
 export type AutoProduceCode = "opened" | "shop-missing" | "shop-uninstalled" | "product-missing" | "already-produced" | "not-routed" | "tier-not-automatic" | "no-ai-assets" | "production-paused" | "not-created";
@@ -76,11 +75,11 @@ export async function onProductCreated(db: PrismaClient, admin: AdminGraphqlClie
     const [shop, product, settings, plans, autoOrder] = await Promise.all([
       db.shop.findUnique({ where: { id: shopId }, select: { uninstalledAt: true, productionPausedAt: true, productionPauseReason: true } }),
       db.product.findFirst({ where: { id: productId, shopId }, select: { tier: true, status: true } }),
-      db.publishingSettings.findUnique({ where: { shopId }, select: { autoProduceTiers: true, draftUntilPublished: true } }),
+      loadPublishingSettings(db, shopId),
       loadPlans(db, shopId),
       db.productionOrder.findFirst({ where: { shopId, productId, source: "auto" }, orderBy: { createdAt: "asc" }, select: { id: true, status: true } }),
     ]);
-    const { autoProduceTiers, draftUntilPublished } = settings ?? DEFAULT_AUTO_PRODUCTION;
+    const { autoProduceTiers, draftUntilPublished } = settings;
     const decision = decideAutoProduction({ shop, product, autoProduceTiers, plans, autoOrder });
 
     let outcome: Omit<AutoProduceOutcome, "draftHold">;
