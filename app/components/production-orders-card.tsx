@@ -54,7 +54,9 @@ function OrderRow({ order }: { order: ProductionOrderRow }) {
       <BlockStack gap="300">
         {/* Each row is its own grid: fixed outer columns keep the rows lined up. */}
         <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 2.6fr) minmax(160px, 1.3fr) 100px 90px 210px", gap: 16, alignItems: "center" }} data-order-id={order.id}>
-          <ProductHeading imageUrl={order.featuredImageUrl} title={order.productTitle} detail={`${formatTime(order.createdAt)} · ${SOURCE_LABEL[order.source] ?? order.source} · ${order.requestedBy}`} />
+          <ProductHeading imageUrl={order.featuredImageUrl} title={order.productTitle} detail={`${formatTime(order.createdAt)} · ${SOURCE_LABEL[order.source] ?? order.source} · ${order.requestedBy}`}
+            badge={order.demo ? <Badge tone="info">{DEMO_PROVIDER_LABEL}</Badge> : null}
+          />
           <BlockStack gap="100">
             <ProgressBar
               progress={progress.percent}
