@@ -77,7 +77,6 @@ async function waitFor<T>(what: string, read: () => Promise<T | null | undefined
 }
 
 const gid = (id: number) => `gid://shopify/Product/${id}`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 describe("automatic triggers: the store emulator's webhooks through the app's routes and a real worker", () => {
   let emulator: Emulator;
@@ -330,25 +329,6 @@ describe("automatic triggers: the store emulator's webhooks through the app's ro
     expect(auditAfter.find((e) => e.action === "production.order.canceled")?.actor).toBe("shopify:products/delete");
   });
 
-  it("200 products/create deliveries in 10 s: every one acknowledged at the first attempt, each processed once, one automatic order per product", async () => {
-    const ids: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      ids.push(emulator.admin.createProduct(TEST_SHOP, { title: `Burst Dress ${i}`, productType: "Dresses", colors: ["Ink"], sizes: ["M"], withFlatLay: false }).id);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await emulator.webhooks.idle();
-    const deliveries = ids.map((id) => deliveriesOf("products/create", gid(id)));
-    expect(deliveries.every((d) => d.length === 1)).toBe(true);
-    expect(deliveries.flat().map((d) => d.attempts.map((a) => a.status))).toEqual(ids.map(() => [200]));
-    const ackMs = deliveries.flat().map((d) => d.attempts[0].ms);
-    console.info(`products/create acknowledgement over HTTP, 200 deliveries in 10 s: p50 ${percentile(ackMs, 50)} ms, p99 ${percentile(ackMs, 99)} ms, max ${Math.max(...ackMs)} ms`);
-
-    for (const d of deliveries.flat()) expect(await processed(d.webhookId)).toBe("processed: mirrored, auto order opened");
-    const orders = await prisma.productionOrder.groupBy({ by: ["productId"], where: { productId: { in: ids.map(gid) } }, _count: { _all: true } });
-    expect(orders).toHaveLength(200);
-    expect(orders.every((o) => o._count._all === 1)).toBe(true);
-  }, 180_000);
-
   it("app/uninstalled cancels the shop's open orders and removes its queued jobs from every queue, and not another shop's", async () => {
     // Another shop's work in Redis: a delayed refresh and a production flow waiting for its child.
     await getQueue(catalogProductQueue).add(catalogProductQueue.name, { shopId: OTHER, productId: gid(1) }, { jobId: "webhook-bystander-delayed", delay: 3_600_000 });
@@ -368,8 +348,13 @@ describe("automatic triggers: the store emulator's webhooks through the app's ro
       return jobs;
     };
     const ofShop = (jobs: string[], shop: string) => jobs.filter((job) => job.includes(`"shopId":"${shop}"`));
+    // Open work of this shop: new products, each with its automatic order (the burst itself is test/integration/webhook-burst.test.ts).
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i++) ids.push(emulator.admin.createProduct(TEST_SHOP, { title: `Uninstall Dress ${i}`, productType: "Dresses", colors: ["Ink"], sizes: ["M"], withFlatLay: false }).id);
+    await emulator.webhooks.idle();
+    await waitFor("the automatic orders", async () => (await prisma.productionOrder.count({ where: { productId: { in: ids.map(gid) } } })) === ids.length);
     const open = await prisma.productionOrder.count({ where: { shopId: TEST_SHOP, status: { in: ["queued", "running", "paused"] } } });
-    expect(open).toBeGreaterThan(200);
+    expect(open).toBeGreaterThanOrEqual(20);
     const before = await pendingJobs();
     expect(ofShop(before, TEST_SHOP).length).toBeGreaterThan(open);
 
