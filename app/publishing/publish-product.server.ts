@@ -44,6 +44,8 @@ export interface PublishDeps {
   pollIntervalMs: number;
   /** How long one run waits for Shopify to process a media before leaving it to a retry. */
   processingTimeoutMs?: number;
+  /** The per-product lock's lifetime (renewed while the run lasts): how soon a dead worker's product is free again. */
+  lockTtlMs?: number;
   sleep?: (ms: number) => Promise<void>;
   onThrottle?: (waitMs: number) => void;
 }
@@ -112,12 +114,13 @@ async function productMediaIds(ctx: Ctx): Promise<MediaNode[] | null> {
 
 /**
  * Works through one product's revert request and pending publications,
- * holding a per-product lock (renewed while it runs; it lapses within 10 s
+ * holding a per-product lock (renewed while it runs; it lapses within lockTtlMs
  * if the worker dies) so two jobs never reorder the same product at once.
  */
 export async function publishProduct(deps: PublishDeps, shopId: string, productId: string): Promise<PublishOutcome> {
   const ctx: Ctx = { ...deps, shopId, productId, sleep: deps.sleep ?? sleepFor };
-  return withShopLock("publish", `${shopId}:${productId.split("/").pop()}`, () => publishLocked(ctx), { ttlMs: 10_000, waitMs: 15_000, renew: true });
+  const ttlMs = deps.lockTtlMs ?? 10_000;
+  return withShopLock("publish", `${shopId}:${productId.split("/").pop()}`, () => publishLocked(ctx), { ttlMs, waitMs: ttlMs * 1.5, renew: true });
 }
 
 async function publishLocked(ctx: Ctx): Promise<PublishOutcome> {

@@ -16,6 +16,8 @@ export async function processPublishProduct(job: Job): Promise<PublishOutcome> {
       admin,
       store: assetStore(),
       pollIntervalMs: env().PRODUCTION_POLL_MS,
+      // A third of BullMQ's job lock (10 s by default): a dead worker's products are free again before its jobs are taken over.
+      lockTtlMs: Math.max(1000, Math.round(env().QUEUE_LOCK_MS / 3)),
       onThrottle: (waitMs) => void job.log(`Throttled by the Admin API; waiting ${waitMs} ms`),
     },
     shopId,
