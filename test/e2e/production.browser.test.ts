@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
 
 describe("send to production and watch it in Chromium (demo stack: real worker, local demo provider)", () => {
   let stack: DemoStack;
@@ -15,10 +15,7 @@ describe("send to production and watch it in Chromium (demo stack: real worker, 
     stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_prod_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-prod-${id}`, stdio: "ignore", log: () => undefined });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") pageErrors.push(message.text());
-    });
+    collectPageErrors(page, pageErrors);
   });
 
   afterAll(async () => {

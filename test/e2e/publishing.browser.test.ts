@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
 
 /**
  * Issue #7 end to end, on the demo stack (the production web server and
@@ -58,10 +58,7 @@ describe("a new product goes live by itself: webhook → tier 3 → AI → QC �
     await db.productionPlan.upsert({ where: { shopId_tier: { shopId: DEMO_SHOP, tier: 3 } }, create: { shopId: DEMO_SHOP, tier: 3, items: [{ asset: "on-model-front", source: "ai" }] }, update: { items: [{ asset: "on-model-front", source: "ai" }] } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") pageErrors.push(`${page.url()}: ${message.text()}`);
-    });
+    collectPageErrors(page, pageErrors);
   }, 300_000);
 
   afterAll(async () => {

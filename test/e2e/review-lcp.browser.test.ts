@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
 import { createLocalAssetStore } from "../../app/storage/local-asset-store.server";
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
 import { seedReviewQueue, type ReviewQueue } from "../support/review-fixtures";
 
 /**
@@ -129,10 +129,7 @@ describe(`review grid with ${ASSETS.toLocaleString("en-US")} assets awaiting rev
     await context.addInitScript(OBSERVE);
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
+    collectPageErrors(page, errors);
     return { context, page, errors };
   }
 

@@ -8,7 +8,7 @@ import { createPrismaClient } from "../../app/db.server";
 import type { AssetStore } from "../../app/storage/asset-store";
 import { createLocalAssetStore } from "../../app/storage/local-asset-store.server";
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
 import { seedReviewQueue, type ReviewQueue } from "../support/review-fixtures";
 
 /**
@@ -94,10 +94,7 @@ describe("review in Chromium: real candidates and fixtures, by keyboard and mous
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") pageErrors.push(`${page.url()}: ${message.text()}`);
-    });
+    collectPageErrors(page, pageErrors);
   }, 300_000);
 
   afterAll(async () => {

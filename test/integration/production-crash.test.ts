@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import sharp from "sharp";
@@ -17,6 +15,7 @@ import { closeQueues } from "../../jobs/queues";
 import { startFashnDouble, type FashnDouble } from "../doubles/fashn-double";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { testLoopbackPorts } from "../support/test-env";
+import { runningWorkers, startWorkerProcess, stopWorkerProcess, waitUntil, type WorkerProcess } from "../support/worker-process";
 
 /**
  * Issue #4: a worker killed mid-job (SIGKILL, no shutdown handler runs) and
@@ -32,58 +31,9 @@ import { testLoopbackPorts } from "../support/test-env";
 type Emulator = Awaited<ReturnType<typeof startTestStore>>;
 
 const ACTOR = "user:test";
-// Short locks so a killed worker's jobs are taken over within seconds instead of BullMQ's 30 s.
-const QUEUE_LOCK_MS = "3000";
-const QUEUE_STALLED_INTERVAL_MS = "1000";
 const CANDIDATES_PER_VIEW = 3;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  /** Every stdout and stderr line the process wrote. */
-  output: string[];
-  exited: Promise<void>;
-}
 
-const running = new Set<WorkerProcess>();
-
-/** `jobs/worker.ts` as its own process group, so SIGKILL reaches tsx and the node process it runs. */
-async function startWorkerProcess(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "jobs/worker.ts"], {
-    env: { ...process.env, QUEUE_LOCK_MS, QUEUE_STALLED_INTERVAL_MS, ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const worker = { child, output, exited };
-  running.add(worker);
-  await waitUntil(async () => output.some((line) => line.startsWith("Shotlane worker started")) || child.exitCode !== null, 60_000, "the worker process to start");
-  if (child.exitCode !== null) throw new Error(`the worker process exited with ${child.exitCode}:\n${output.join("\n")}`);
-  return worker;
-}
-
-async function stopWorkerProcess(worker: WorkerProcess, signal: "SIGKILL" | "SIGTERM"): Promise<void> {
-  if (worker.child.exitCode === null && worker.child.signalCode === null && worker.child.pid) {
-    try {
-      process.kill(-worker.child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-  await worker.exited;
-  running.delete(worker);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function waitForOrdersCompleted(ids: string[], timeoutMs = 50_000) {
   try {
@@ -162,7 +112,7 @@ describe("a worker process killed mid-job (SIGKILL) and restarted", () => {
   });
 
   afterEach(async () => {
-    for (const worker of [...running]) await stopWorkerProcess(worker, "SIGKILL");
+    for (const worker of [...runningWorkers]) await stopWorkerProcess(worker, "SIGKILL");
   });
 
   afterAll(async () => {

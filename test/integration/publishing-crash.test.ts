@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,7 @@ import { assetStore } from "../../app/storage/asset-store.server";
 import type { Emulator } from "../../emulator/server";
 import { closeQueues, getQueue, publishProductQueue } from "../../jobs/queues";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
+import { CRASH_TEST_QUEUE_ENV, runningWorkers, startWorkerProcess, stopWorkerProcess, waitUntil, type WorkerProcess } from "../support/worker-process";
 import { seedApprovedAssets, type ApprovedAssetSpec } from "../support/publish-fixtures";
 import { testLoopbackPorts } from "../support/test-env";
 
@@ -41,63 +41,14 @@ import { testLoopbackPorts } from "../support/test-env";
  */
 
 const ACTOR = "user:publisher";
-// Short locks so a killed worker's jobs are taken over within seconds instead of BullMQ's 30 s.
-const QUEUE_LOCK_MS = "3000";
-const QUEUE_STALLED_INTERVAL_MS = "1000";
 /** Slow enough that "processing" is a real state in Shopify, not only in Shotlane's rows. */
 const MEDIA_PROCESSING_MS = 400;
 const RESULTS_FILE = "test-results/publishing-crash.json";
 /** Every worker process's output, round by round, for when a round fails. */
 const WORKER_LOG = "test-results/publishing-crash-workers.log";
 
-// ── The worker process ──
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
-}
-
-const running = new Set<WorkerProcess>();
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** `jobs/worker.ts` as its own process group (SIGKILL reaches tsx and the node process it runs), in demo mode against `emulatorUrl`. */
-async function startWorkerProcess(emulatorUrl: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "jobs/worker.ts"], {
-    env: { ...process.env, QUEUE_LOCK_MS, QUEUE_STALLED_INTERVAL_MS, SHOTLANE_DEMO: "1", SHOTLANE_DEMO_SHOP: TEST_SHOP, SHOTLANE_EMULATOR_URL: emulatorUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const worker = { child, output, exited };
-  running.add(worker);
-  await waitUntil(() => output.some((line) => line.startsWith("Shotlane worker started")) || child.exitCode !== null, 60_000, () => "the worker process to start");
-  if (child.exitCode !== null) throw new Error(`the worker process exited with ${child.exitCode}:\n${output.join("\n")}`);
-  return worker;
-}
-
-async function stopWorkerProcess(worker: WorkerProcess, signal: "SIGKILL" | "SIGTERM"): Promise<void> {
-  if (worker.child.exitCode === null && worker.child.signalCode === null && worker.child.pid) {
-    try {
-      process.kill(-worker.child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-  await worker.exited;
-  running.delete(worker);
-}
+/** `jobs/worker.ts` in demo mode against `emulatorUrl` (through this test's proxy). */
+const startPublishingWorker = (emulatorUrl: string) => startWorkerProcess({ SHOTLANE_DEMO: "1", SHOTLANE_DEMO_SHOP: TEST_SHOP, SHOTLANE_EMULATOR_URL: emulatorUrl });
 
 // ── The holding proxy between the worker and the emulator ──
 
@@ -282,7 +233,7 @@ describe("publishing: a worker killed (SIGKILL) at each step and restarted leave
   });
 
   afterAll(async () => {
-    for (const worker of [...running]) await stopWorkerProcess(worker, "SIGKILL");
+    for (const worker of [...runningWorkers]) await stopWorkerProcess(worker, "SIGKILL");
     mkdirSync(path.dirname(WORKER_LOG), { recursive: true });
     writeFileSync(WORKER_LOG, [...workerLog.map(({ label, worker }) => `── ${label} ──\n${worker.output.join("\n")}\n`), `── Admin API requests through the proxy ──\n${proxy?.trace.join("\n") ?? ""}\n`].join("\n"));
     await closeQueues();
@@ -291,7 +242,7 @@ describe("publishing: a worker killed (SIGKILL) at each step and restarted leave
   });
 
   it("kills the worker once per step (uploaded, attaching, processing, placing); after each restart every product has its original media plus one per publication", async () => {
-    let worker = await startWorkerProcess(proxy.url);
+    let worker = await startPublishingWorker(proxy.url);
     const workers = [worker];
     workerLog.push({ label: "worker 1 (killed in round 1)", worker });
 
@@ -342,7 +293,7 @@ describe("publishing: a worker killed (SIGKILL) at each step and restarted leave
       if (round.killAt === "attaching") expect(unrecordedMediaAtKill).toBe(round.modes.filter((m) => m === "after").length);
       else expect(unrecordedMediaAtKill).toBe(0);
 
-      worker = await startWorkerProcess(proxy.url);
+      worker = await startPublishingWorker(proxy.url);
       workers.push(worker);
       workerLog.push({ label: `worker ${workers.length} (restarted after round ${index + 1}${index + 1 < ROUNDS.length ? `, killed in round ${index + 2}` : ""})`, worker });
       // Done means the publications settled and their jobs finished: the AI-disclosure metafield is written after the rows say "ready".
@@ -415,7 +366,7 @@ describe("publishing: a worker killed (SIGKILL) at each step and restarted leave
     expect(workers.flatMap((w) => w.output).filter((line) => line.startsWith("Shotlane worker started"))).toHaveLength(ROUNDS.length + 1);
 
     mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-    writeFileSync(RESULTS_FILE, `${JSON.stringify({ mediaProcessingMs: MEDIA_PROCESSING_MS, queueLockMs: Number(QUEUE_LOCK_MS), rounds: results }, null, 2)}\n`);
+    writeFileSync(RESULTS_FILE, `${JSON.stringify({ mediaProcessingMs: MEDIA_PROCESSING_MS, queueLockMs: Number(CRASH_TEST_QUEUE_ENV.QUEUE_LOCK_MS), rounds: results }, null, 2)}\n`);
     const row = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd([6, 11, 44, 6, 10, 10, 10, 11].at(i) ?? 8)).join(" ");
     console.log(
       [

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -19,4 +19,13 @@ export async function launchChromium(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync("test-results", { recursive: true });
   return `test-results/${name}.png`;
+}
+
+/** Pushes every uncaught page error and console error of `page` (with the page's address) into `sink`, which it returns. */
+export function collectPageErrors(page: Page, sink: string[] = []): string[] {
+  page.on("pageerror", (error) => sink.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") sink.push(`${page.url()}: ${message.text()}`);
+  });
+  return sink;
 }
