@@ -157,19 +157,8 @@ export interface PublishingPageData {
   empty: boolean;
 }
 
-interface FailedRow {
-  id: string;
-  productId: string;
-  assetId: string;
-  kind: string;
-  view: string | null;
-  colour: string | null;
-  fileName: string;
-  errorCode: string | null;
-  error: string | null;
-  attempts: number;
-  updatedAt: Date;
-}
+/** A failed publication as the page query reads it (the product it belongs to, and when it last changed). */
+type FailedRow = Omit<FailedPublication, "failedAt"> & { productId: string; updatedAt: Date };
 
 const countsByStatus = (groups: readonly { status: string; _count: { _all: number } }[]): StatusCounts => Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
 

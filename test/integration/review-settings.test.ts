@@ -1,30 +1,17 @@
-import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { loadReviewSettings, saveReviewSettings } from "../../app/review/review-settings.server";
 import { action as settingsAction, loader as settingsLoader } from "../../app/routes/app.settings";
-import type { SettingsActionResult } from "../../app/settings/settings-page.server";
 import { refusedResponse } from "../support/route-refusal";
-import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
+import { settingsRoute } from "../support/settings-route";
+import { TEST_APP_URL } from "../support/test-env";
 
 const SHOP = "review-settings.myshopify.com";
 const ROUTE_SHOP = "review-settings-route.myshopify.com";
 const OTHER = "review-settings-other.myshopify.com";
 const args = (request: Request) => ({ request, params: {}, context: {} });
 
-async function bearer(shop: string) {
-  return `Bearer ${(await getJwt(shop.replace(".myshopify.com", ""), TEST_API_KEY, TEST_API_SECRET, { sub: "91" })).token}`;
-}
-
-async function post(fields: Record<string, string>, shop = ROUTE_SHOP): Promise<SettingsActionResult> {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(fields)) body.set(name, value);
-  return settingsAction(args(new Request(`${TEST_APP_URL}/app/settings`, { method: "POST", body, headers: { Authorization: await bearer(shop) } })));
-}
-
-async function load(shop = ROUTE_SHOP) {
-  return settingsLoader(args(new Request(`${TEST_APP_URL}/app/settings`, { headers: { Authorization: await bearer(shop) } })));
-}
+const { post, load } = settingsRoute(ROUTE_SHOP, "91");
 
 const audits = (shopId: string) => prisma.auditEvent.findMany({ where: { shopId, action: "review.settings.saved" }, orderBy: { at: "asc" } });
 
