@@ -87,6 +87,12 @@ const DEFAULT_VIEWS: readonly RecipeView[] = [
 ];
 
 const WORN: Readonly<Record<string, string>> = { accessories: "carried by the brand model" };
+/** What the studio reads on a shot list for the category (issue #8); the merchant edits it in the recipe. */
+const STYLING: Readonly<Record<string, string>> = {
+  dresses: "Steam before the shoot; belt at the natural waist; hem clear of the floor.",
+  outerwear: "Shoot closed, then open; collar down; sleeves rolled once for the detail shot.",
+  accessories: "Stuff bags to shape; straps visible; no model hands in the packshot.",
+};
 const MOTION: Readonly<Record<string, string>> = {
   dresses: "slow half turn, the skirt moving gently",
   outerwear: "a step forward, coat opening slightly",
@@ -124,5 +130,7 @@ export function defaultRecipeSpec(categoryKey: string, options: { demo: boolean 
     // Worn garments stand on one hem/feet line across the catalog; accessories sit centred.
     postProduction: { ...structuredClone(DEFAULT_POST_PRODUCTION_RECIPE), align: categoryKey === "accessories" ? "center" : "bottom" },
     qc: structuredClone(DEFAULT_QC_RECIPE),
+    stylingNotes: STYLING[categoryKey] ?? "",
+    studioReference: false,
   };
 }

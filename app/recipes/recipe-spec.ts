@@ -194,6 +194,13 @@ const recipeSpecObject = z.object({
   postProduction: postProductionRecipeSchema.default(DEFAULT_POST_PRODUCTION_RECIPE),
   /** Quality gates (issue #6): per-category thresholds and automatic regenerations; older versions read as the defaults. */
   qc: qcRecipeSchema.default(DEFAULT_QC_RECIPE),
+  /** Studio lane (issue #8): what the studio reads on the shot list for this category; older versions read as none. */
+  stylingNotes: z.string({ error: "must be text (it may be empty)" }).trim().max(2000, "use at most 2000 characters").default(""),
+  /**
+   * Use a studio shot of the product (one colourway) as the garment reference
+   * when AI makes the product's other colourways; off by default.
+   */
+  studioReference: z.boolean({ error: "must be on or off" }).default(false),
 });
 
 /** Checks between fields: what the providers can do, one view per asset, a video that fits its output spec. */

@@ -17,7 +17,8 @@ function overlayKeysWhere(condition: Prisma.Sql) {
 
 /**
  * Every asset-store key a shop's rows name: candidates (file, video poster,
- * review thumbnail, QC overlays), renditions, model references and brand LUTs.
+ * review thumbnail, QC overlays), renditions, model references, brand LUTs
+ * and studio files.
  */
 export async function storedKeysOfShop(db: PrismaClient, shopId: string): Promise<string[]> {
   const keys: (string | null)[] = [];
@@ -37,7 +38,10 @@ export async function storedKeysOfShop(db: PrismaClient, shopId: string): Promis
   const renditions = await db.assetRendition.findMany({ where: { shopId }, select: { storageKey: true } });
   const references = await db.modelReference.findMany({ where: { shopId }, select: { storageKey: true } });
   const luts = await db.brandLut.findMany({ where: { shopId }, select: { storageKey: true } });
-  return [...keys, ...overlays.map((o) => o.key), ...renditions.map((r) => r.storageKey), ...references.map((r) => r.storageKey), ...luts.map((l) => l.storageKey)].filter((key): key is string => key !== null);
+  const studio = await db.studioUpload.findMany({ where: { shopId, storageKey: { not: null } }, select: { storageKey: true } });
+  return [...keys, ...overlays.map((o) => o.key), ...renditions.map((r) => r.storageKey), ...references.map((r) => r.storageKey), ...luts.map((l) => l.storageKey), ...studio.map((u) => u.storageKey)].filter(
+    (key): key is string => key !== null,
+  );
 }
 
 /** Which of these keys any row in the database still names (run after the shop's rows are gone: what is left is another shop's). */
@@ -53,6 +57,7 @@ export async function keysStillReferenced(db: PrismaClient, keys: string[]): Pro
     for (const r of await db.assetRendition.findMany({ where: { storageKey: { in: chunk } }, select: { storageKey: true } })) referenced.add(r.storageKey);
     for (const r of await db.modelReference.findMany({ where: { storageKey: { in: chunk } }, select: { storageKey: true } })) referenced.add(r.storageKey);
     for (const l of await db.brandLut.findMany({ where: { storageKey: { in: chunk } }, select: { storageKey: true } })) referenced.add(l.storageKey);
+    for (const u of await db.studioUpload.findMany({ where: { storageKey: { in: chunk } }, select: { storageKey: true } })) if (u.storageKey) referenced.add(u.storageKey);
   }
   return new Set(keys.filter((key) => referenced.has(key)));
 }

@@ -117,5 +117,9 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
   await db.reviewSettings.create({ data: { shopId: shop, brandSignOff: true, updatedBy: "user:1" } });
   await db.publishingSettings.create({ data: { shopId: shop, placement: "first", updatedBy: "user:1" } });
   await db.publication.create({ data: { shopId: shop, productId, assetId: asset.id, status: "ready", kind: "image", view: "front", channel: "pdp-square", fileName: `sku-${n}_front_pdp-square.jpg`, alt: "Linen Wrap Dress – front", mediaId: `gid://shopify/MediaImage/${n * 1000}`, requestedBy: "user:1" } });
+  await db.studioSettings.create({ data: { shopId: shop, imagesPerDay: 200, updatedBy: "user:1" } });
+  const shotList = await db.shotList.create({ data: { shopId: shop, number: 1, createdBy: "user:1" } });
+  await db.shotListLine.create({ data: { shotListId: shotList.id, shopId: shop, productId, position: 0, studioDay: new Date("2026-12-08T00:00:00Z"), productTitle: "Linen Wrap Dress", views: ["packshot"], images: 1 } });
+  await db.studioUpload.create({ data: { shopId: shop, channel: "upload", fileName: `SKU-${n}_front.jpg`, sourceKey: `SKU-${n}_front.jpg:100:0`, size: 100, receivedBytes: 100, status: "unmatched", reason: "no product has SKU SKU", storageKey: `sha256/12/${"12".repeat(32)}.jpg`, createdBy: "user:1" } });
   await db.mediaSnapshot.create({ data: { shopId: shop, productId, media: [{ id: `gid://shopify/MediaImage/${n * 100 + 1}`, alt: null, contentType: "IMAGE" }], variantMedia: {}, productStatus: "ACTIVE", createdBy: "user:1" } });
 }
