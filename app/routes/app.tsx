@@ -27,6 +27,9 @@ export default function AppLayout() {
           <Link to="/app/routing">Tier routing</Link>
           <Link to="/app/plans">Production plans</Link>
           <Link to="/app/production">Production</Link>
+          <Link to="/app/studio">Studio</Link>
+          <Link to="/app/studio/shot-lists">Shot lists</Link>
+          <Link to="/app/studio/uploads">Studio uploads</Link>
           <Link to="/app/review">Review</Link>
           <Link to="/app/publishing">Publishing</Link>
           <Link to="/app/recipes">Brand recipes</Link>
