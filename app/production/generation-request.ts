@@ -1,6 +1,7 @@
 import type { GenerationOperation, GenerationRequest, ProviderId } from "../providers/provider";
-import { renderPrompt, seedFor, type PromptProduct } from "../recipes/prompt-template";
+import { colourOf, renderPrompt, seedFor, type PromptProduct } from "../recipes/prompt-template";
 import type { RecipeSpec } from "../recipes/recipe-spec";
+import { sameColour } from "./colourway-plan";
 
 /** How one planned AI asset is made under a recipe: which provider, which view, how many candidates. */
 export interface CandidatePlan {
@@ -37,16 +38,24 @@ export function planCandidates(spec: RecipeSpec, asset: string): CandidatePlanRe
 export interface RequestInputs {
   spec: RecipeSpec;
   product: PromptProduct;
-  candidate: { kind: string; operation: string; model: string; seed: number | null; view: string | null; pose: string | null };
-  /** A URL the provider can fetch: the flat-lay for images; the best still (or the flat-lay) for video. */
+  candidate: { kind: string; operation: string; model: string; seed: number | null; view: string | null; pose: string | null; colour?: string | null };
+  /** A URL the provider can fetch: the garment (the flat-lay, or the colourway's own image) for images; the best still (or the flat-lay) for video. */
   sourceImageUrl: string;
+  /** The recipe's model reference, or a studio shot of another colourway (docs/decisions/0025). */
   modelImageUrl?: string;
+}
+
+/** The first variant of a colourway, so the prompt's {colour} names the candidate's colour; the first variant when none has it. */
+export function variantIndexOfColour(product: PromptProduct, colour: string | null | undefined): number {
+  if (!colour) return 0;
+  const index = product.variants.findIndex((_, i) => sameColour(colourOf(product, i), colour));
+  return index < 0 ? 0 : index;
 }
 
 /** The provider request for one candidate, from its recipe version and the product. */
 export function buildGenerationRequest(inputs: RequestInputs): GenerationRequest {
   const { spec, product, candidate } = inputs;
-  const context = { view: candidate.view ?? undefined, pose: candidate.pose ?? undefined, lighting: spec.lighting, background: spec.background };
+  const context = { view: candidate.view ?? undefined, pose: candidate.pose ?? undefined, lighting: spec.lighting, background: spec.background, variantIndex: variantIndexOfColour(product, candidate.colour) };
   if (candidate.kind === "video") {
     const video = spec.video;
     return {
