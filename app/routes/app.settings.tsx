@@ -5,6 +5,7 @@ import { BudgetSettingsCard } from "../components/budget-settings-card";
 import { ProviderCredentialsCard } from "../components/provider-credentials-card";
 import { PublishingSettingsCard } from "../components/publishing-settings-card";
 import { ReviewSettingsCard } from "../components/review-settings-card";
+import { StudioSettingsCard } from "../components/studio-settings-card";
 import { loadSettingsPage, submitSettingsForm } from "../settings/settings-page.server";
 import { requireShopAdmin } from "../shopify/require-shop-admin.server";
 
@@ -19,9 +20,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function SettingsPage() {
-  const { demo, providers, budgets, spend, review, publishing } = useLoaderData<typeof loader>();
+  const { demo, providers, budgets, spend, review, publishing, studio } = useLoaderData<typeof loader>();
   return (
-    <Page title="Settings" subtitle="Your AI providers' API keys, the spending limits for production, how generated assets are approved and how they are published." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Settings" subtitle="Your AI providers' API keys, the spending limits for production, how generated assets are approved and published, and your studio." backAction={{ content: "Catalog", url: "/app" }}>
       <Layout>
         <Layout.AnnotatedSection id="providers" title="AI providers" description="Keys are encrypted at rest and never shown again after saving; only their last four characters are.">
           <BlockStack gap="400">
@@ -43,6 +44,9 @@ export default function SettingsPage() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection id="publishing" title="Publishing" description="How approved media goes onto your products, and what starts by itself when you add a product.">
           <PublishingSettingsCard publishing={publishing} />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection id="studio" title="Studio" description="Your studio's capacity and week, how it names files, and where it drops them. Shot lists, uploads and the capacity view use these.">
+          <StudioSettingsCard studio={studio} />
         </Layout.AnnotatedSection>
       </Layout>
     </Page>

@@ -6,6 +6,7 @@ import prisma from "../db.server";
 import { fetchAllowOrigins, providerForShop } from "../providers/registry.server";
 import { altTextSample, loadPublishingSettings, savePublishingSettings } from "../publishing/publishing-settings.server";
 import { loadReviewSettings, saveReviewSettings } from "../review/review-settings.server";
+import { loadStudioSettings, saveStudioSettings, studioNamingSample } from "../studio/studio-settings.server";
 import { centsToUsdInput } from "./budget-form";
 import { loadBudgets, saveBudgets } from "./budgets.server";
 import { monthSpendMicros, startOfUtcMonth } from "./spend.server";
@@ -30,13 +31,15 @@ export interface ProviderCardData {
 /** The Settings page: every provider's masked credential, the budgets as typed amounts, this month's spend, how review works, how approved media is published. */
 export async function loadSettingsPage(shopId: string, options: { demo: boolean; now?: Date }) {
   const now = options.now ?? new Date();
-  const [credentials, budgets, spend, review, publishing, altSample] = await Promise.all([
+  const [credentials, budgets, spend, review, publishing, altSample, studio, namingSample] = await Promise.all([
     listProviderCredentials(prisma, shopId),
     loadBudgets(prisma, shopId),
     monthSpendMicros(prisma, shopId, now),
     loadReviewSettings(prisma, shopId),
     loadPublishingSettings(prisma, shopId),
     altTextSample(prisma, shopId),
+    loadStudioSettings(prisma, shopId),
+    studioNamingSample(prisma, shopId),
   ]);
   const providers: ProviderCardData[] = ALL_CREDENTIAL_PROVIDERS.map((provider) => {
     const stored = credentials.find((c) => c.provider === provider);
@@ -64,24 +67,25 @@ export async function loadSettingsPage(shopId: string, options: { demo: boolean;
     spend: { ...spend, monthStart: startOfUtcMonth(now).toISOString() },
     review,
     publishing: { settings: publishing, altSample },
+    studio: { settings: studio, namingSample },
   };
 }
 
-export type SettingsIntent = "save" | "remove" | "test" | "budget" | "review" | "publishing";
+export type SettingsIntent = "save" | "remove" | "test" | "budget" | "review" | "publishing" | "studio";
 
 /** Every action answers in this one shape, so each card reads its own fetcher the same way. */
 export interface SettingsActionResult {
   intent: SettingsIntent;
   provider?: CredentialProvider;
   ok: boolean;
-  /** Field errors (save, budget, review, publishing). */
+  /** Field errors (save, budget, review, publishing, studio). */
   errors?: Record<string, string>;
   /** What happened, for a banner (test, remove). Never contains a key. */
   message?: string;
 }
 
 const envelopeSchema = z.object({
-  intent: z.enum(["save", "remove", "test", "budget", "review", "publishing"], { error: "the form has no valid intent: reload the page and try again" }),
+  intent: z.enum(["save", "remove", "test", "budget", "review", "publishing", "studio"], { error: "the form has no valid intent: reload the page and try again" }),
   provider: z.enum(ALL_CREDENTIAL_PROVIDERS, { error: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" }).optional(),
 });
 
@@ -99,7 +103,7 @@ async function testConnection(shopId: string, provider: CredentialProvider): Pro
     : { intent: "test", provider, ok: false, message: stored ?? `${PROVIDER_LABELS[provider]} could not be reached` };
 }
 
-/** The Settings form: `intent` selects save / remove / test (per provider), budget, review or publishing. */
+/** The Settings form: `intent` selects save / remove / test (per provider), budget, review, publishing or studio. */
 export async function submitSettingsForm(shopId: string, form: FormData, actor: string): Promise<SettingsActionResult> {
   const input = Object.fromEntries(form);
   const envelope = envelopeSchema.safeParse({ intent: input.intent, provider: input.provider });
@@ -119,6 +123,11 @@ export async function submitSettingsForm(shopId: string, form: FormData, actor: 
     const { intent: _intent, ...fields } = input;
     const saved = await savePublishingSettings(prisma, shopId, fields, actor);
     return saved.ok ? { intent, ok: true, message: "Publishing settings saved" } : { intent, ok: false, errors: saved.errors };
+  }
+  if (intent === "studio") {
+    const { intent: _intent, ...fields } = input;
+    const saved = await saveStudioSettings(prisma, shopId, fields, actor);
+    return saved.ok ? { intent, ok: true, message: "Studio settings saved" } : { intent, ok: false, errors: saved.errors };
   }
   if (!provider) return { intent, ok: false, errors: { provider: "choose FASHN, fal, Replicate, ComfyUI, Runway, Photoroom or remove.bg" } };
   switch (intent) {

@@ -2,7 +2,8 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
 import { ensureShop } from "../catalog/catalog-sync.server";
 import { fieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
-import { DEFAULT_STUDIO_SETTINGS, studioSettingsSchema, type StudioSettings } from "./studio-settings";
+import type { StudioCatalogProduct } from "./file-matching";
+import { DEFAULT_STUDIO_SETTINGS, STUDIO_NAMING_SAMPLE, studioSettingsSchema, type StudioSettings } from "./studio-settings";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -20,7 +21,12 @@ export type SaveStudioSettingsResult = { ok: true; settings: StudioSettings } | 
 /** Validates and stores every setting together, with an audit event of before and after; saves nothing when the input is refused. */
 export async function saveStudioSettings(db: PrismaClient, shopId: string, input: unknown, actor: string): Promise<SaveStudioSettingsResult> {
   const parsed = studioSettingsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) {
+    // A bad weekday is reported as "workdays.1"; the card shows errors per field.
+    const errors: FieldErrors = {};
+    for (const [path, message] of Object.entries(fieldErrorsOf(parsed.error))) errors[path.split(".")[0]] ??= message;
+    return { ok: false, errors };
+  }
   const after: StudioSettings = parsed.data;
   await ensureShop(db, shopId);
   await db.$transaction(async (tx) => {
@@ -29,4 +35,29 @@ export async function saveStudioSettings(db: PrismaClient, shopId: string, input
     await recordAuditEvent(tx, { shopId, actor, action: "studio.settings.saved", subjectType: "StudioSettings", subjectId: shopId, data: { before: { ...before }, after: { ...after } } });
   });
   return { ok: true, settings: after };
+}
+
+/**
+ * One catalog product for the naming convention's live example: the first by
+ * title with a SKU, preferring one whose variants have a colour; the built-in
+ * sample while the catalog has none.
+ */
+export async function studioNamingSample(db: Db, shopId: string): Promise<{ product: StudioCatalogProduct; fromCatalog: boolean }> {
+  const rows = await db.product.findMany({
+    where: { shopId, variants: { some: { sku: { not: null } } } },
+    orderBy: [{ title: "asc" }, { id: "asc" }],
+    take: 10,
+    select: { id: true, title: true, variants: { orderBy: { position: "asc" }, take: 20, select: { id: true, sku: true, options: true } } },
+  });
+  const products: StudioCatalogProduct[] = rows.map((row) => ({
+    productId: row.id,
+    title: row.title,
+    variants: row.variants.map((v) => {
+      const stored = v.options && typeof v.options === "object" && !Array.isArray(v.options) ? v.options : {};
+      return { id: v.id, sku: v.sku, options: Object.fromEntries(Object.entries(stored).filter((e): e is [string, string] => typeof e[1] === "string")) };
+    }),
+  }));
+  const coloured = products.find((p) => p.variants.some((v) => v.sku && Object.keys(v.options).some((name) => /^colou?r$/i.test(name.trim()))));
+  const product = coloured ?? products[0];
+  return product ? { product, fromCatalog: true } : { product: STUDIO_NAMING_SAMPLE, fromCatalog: false };
 }

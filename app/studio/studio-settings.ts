@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { DEFAULT_STUDIO_TEMPLATE, parseStudioNamingTemplate } from "./file-matching";
+import { ASSET_LABELS } from "../production/production-plan";
+import { variantColour } from "../publishing/media-plan";
+import { DEFAULT_STUDIO_TEMPLATE, matchStudioFiles, parseStudioNamingTemplate, type StudioCatalogProduct } from "./file-matching";
 import { DEFAULT_WORKDAYS } from "./shot-list";
 
 /**
@@ -31,6 +33,7 @@ export const DEFAULT_STUDIO_SETTINGS: Readonly<StudioSettings> = Object.freeze({
 });
 
 export const WEEKDAY_LABELS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+const WEEKDAY_MESSAGE = "choose weekdays from Sunday (0) to Saturday (6)";
 
 const wholeNumber = (field: string, min: number, max: number) =>
   z.coerce
@@ -53,10 +56,25 @@ export function watchPrefixProblem(value: string): string | null {
 
 export const studioSettingsSchema = z.object({
   imagesPerDay: wholeNumber("Images per studio day", 1, 5000),
+  // The form sends "1,2,3" (or "" for none); an API caller may send [1, 2, 3].
   workdays: z
-    .array(z.coerce.number().int().min(0).max(6), { error: "choose the weekdays the studio shoots" })
-    .min(1, "choose at least one weekday the studio shoots")
-    .transform((days) => [...new Set(days)].sort((a, b) => a - b)),
+    .union([z.array(z.union([z.number(), z.string()])), z.string().transform((text) => (text.trim() === "" ? [] : text.split(",")))], { error: "choose the weekdays the studio shoots" })
+    .transform((items, ctx) => {
+      const days = new Set<number>();
+      for (const item of items) {
+        const day = typeof item === "number" ? item : item.trim() === "" ? Number.NaN : Number(item.trim());
+        if (!Number.isInteger(day) || day < 0 || day > 6) {
+          ctx.addIssue({ code: "custom", message: WEEKDAY_MESSAGE });
+          return z.NEVER;
+        }
+        days.add(day);
+      }
+      if (days.size === 0) {
+        ctx.addIssue({ code: "custom", message: "choose at least one weekday the studio shoots" });
+        return z.NEVER;
+      }
+      return [...days].sort((a, b) => a - b);
+    }),
   leadDays: wholeNumber("Lead time", 0, 90),
   imagesPerView: wholeNumber("Images per view", 1, 10),
   namingTemplate: z
@@ -77,3 +95,49 @@ export const studioSettingsSchema = z.object({
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
 });
+
+/** The form's fields as strings, the way the Settings card posts them. */
+export function studioSettingsForm(settings: StudioSettings): Record<keyof StudioSettings, string> {
+  return {
+    imagesPerDay: String(settings.imagesPerDay),
+    workdays: settings.workdays.join(","),
+    leadDays: String(settings.leadDays),
+    imagesPerView: String(settings.imagesPerView),
+    namingTemplate: settings.namingTemplate,
+    watchPrefix: settings.watchPrefix ?? "",
+  };
+}
+
+/** A product the naming example is shown with while the catalog has none with a SKU. */
+export const STUDIO_NAMING_SAMPLE: StudioCatalogProduct = {
+  productId: "sample",
+  title: "Linen Wrap Dress",
+  variants: [{ id: "sample-1", sku: "LWD-001-BLK", options: { Colour: "Black", Size: "S" } }],
+};
+
+export type StudioNamingExample = { ok: true; fileName: string; matched: boolean; description: string } | { ok: false; errors: string[] };
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/**
+ * A file name the convention expects for one product's front view, and what
+ * the matcher makes of it ("LWD-001-BLK_front.jpg" → "Linen Wrap Dress,
+ * Black, On-model, front"): the settings card shows it while the merchant types.
+ */
+export function studioNamingExample(template: string, product: StudioCatalogProduct): StudioNamingExample {
+  const parsed = parseStudioNamingTemplate(template);
+  if (!parsed.ok) return parsed;
+  const options = (v: StudioCatalogProduct["variants"][number]) => Object.entries(v.options).map(([name, value]) => ({ name, value }));
+  const withSku = product.variants.filter((v) => v.sku);
+  const variant = withSku.find((v) => variantColour(options(v))?.trim()) ?? withSku[0];
+  if (!variant?.sku) return studioNamingExample(template, STUDIO_NAMING_SAMPLE);
+  const colour = variantColour(options(variant))?.trim() || "Black";
+  const values = { sku: variant.sku, view: "front", colour, index: "1" } as const;
+  // Placeholders are taken in order: the parser accepted each, so the i-th is matcher.placeholders[i] (spellings like {color} included).
+  let i = 0;
+  const stem = parsed.matcher.template.replace(PLACEHOLDER, () => values[parsed.matcher.placeholders[i++]]);
+  const fileName = `${stem}.jpg`;
+  const [result] = matchStudioFiles([{ name: fileName }], [product], parsed.matcher);
+  if (result.status !== "matched") return { ok: true, fileName, matched: false, description: `not matched: ${result.reason}` };
+  return { ok: true, fileName, matched: true, description: [result.productTitle, result.colour, ASSET_LABELS[result.asset]].filter(Boolean).join(", ") };
+}
