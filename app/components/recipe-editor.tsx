@@ -73,6 +73,8 @@ function describeField(field: string): string {
     "output.video.height": "Video height",
     "output.video.fps": "Video frame rate",
     extra: "Provider settings",
+    stylingNotes: "Styling notes",
+    studioReference: "Studio shot as reference",
     "qc.thresholds": "Quality gates",
     "qc.autoRegenerate": "Automatic regenerations",
     note: "Version note",
@@ -353,6 +355,30 @@ export function RecipeEditor({ category, currentVersion, spec, sample, providers
               </FormLayout.Group>
             </FormLayout>
           ) : null}
+        </BlockStack>
+        <Divider />
+
+        <BlockStack gap="300">
+          <Text as="h3" variant="headingMd">
+            Studio lane
+          </Text>
+          <TextField
+            label="Styling notes"
+            value={draft.stylingNotes}
+            onChange={(v) => set("stylingNotes", v)}
+            multiline={3}
+            autoComplete="off"
+            error={errors.stylingNotes}
+            placeholder="e.g. Tuck the front hem, sleeves pushed to the elbow, no jewellery"
+            helpText="Printed on the studio shot list for this category."
+          />
+          <Checkbox
+            label="Use a studio shot as the reference for other colourways"
+            checked={draft.studioReference}
+            onChange={(on) => set("studioReference", on)}
+            error={errors.studioReference}
+            helpText="When a product has an approved or checked studio shot of one colourway, AI makes the other colourways from it: the studio shot is the model reference, each colourway's own product image is the garment. Colourways the studio has shot in a view get no AI images of that view."
+          />
         </BlockStack>
         <Divider />
 

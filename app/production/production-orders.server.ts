@@ -4,7 +4,8 @@ import { recordAuditEvent } from "../audit/audit.server";
 import type { ProviderId } from "../providers/provider";
 import { resolveRecipeForProduct } from "../recipes/recipes.server";
 import type { RecipeSpec } from "../recipes/recipe-spec";
-import { variantColour } from "../publishing/media-plan";
+import { colourways } from "../studio/shot-list";
+import { isUsableStudioShot, planColourways, type PlannedRequest } from "./colourway-plan";
 import { planCandidates } from "./generation-request";
 import { loadPlans } from "./plans.server";
 import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
@@ -24,20 +25,23 @@ interface RequestDraft {
   source: "ai" | "studio";
   status: string;
   error?: string;
+  /** The colourway the AI candidates show (null for studio requests). */
+  colour: string | null;
   candidates: Omit<Prisma.AssetCreateManyInput, "orderId" | "requestId">[];
 }
 
-/** The order's requests and candidates from the tier's plan and the category's current recipe version. */
-function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec: RecipeSpec, recipeVersionId: string, product: { id: string; shopId: string; colour: string | null }): RequestDraft[] {
-  return items.map((item) => {
-    if (item.source === "studio") return { asset: item.asset, source: "studio", status: "waiting-studio", candidates: [] };
+/** The order's requests and candidates from the colourway plan and the category's current recipe version. */
+function draftRequests(requests: readonly PlannedRequest[], spec: RecipeSpec, recipeVersionId: string, product: { id: string; shopId: string }): RequestDraft[] {
+  return requests.map((item) => {
+    if (item.source === "studio") return { asset: item.asset, source: "studio", status: "waiting-studio", colour: null, candidates: [] };
     const planned = planCandidates(spec, item.asset);
-    if (!planned.ok) return { asset: item.asset, source: "ai", status: "failed", error: planned.reason, candidates: [] };
+    if (!planned.ok) return { asset: item.asset, source: "ai", status: "failed", error: planned.reason, colour: item.colour, candidates: [] };
     const { plan } = planned;
     return {
       asset: item.asset,
       source: "ai",
       status: "queued",
+      colour: item.colour,
       candidates: plan.seeds.map((seed, candidateIndex) => ({
         shopId: product.shopId,
         productId: product.id,
@@ -55,18 +59,35 @@ function draftRequests(items: { asset: string; source: "ai" | "studio" }[], spec
         qcStatus: "queued",
         view: plan.view,
         pose: plan.pose,
-        // The providers dress the model from the product's featured image: the first colourway.
-        colour: product.colour,
+        // The first colourway, or with a studio shot as the model reference each colourway the studio did not shoot (colourway-plan.ts).
+        colour: item.colour,
         seed: seed ?? null,
       })),
     };
   });
 }
 
-/** The colour option's value of a variant's options ({"Color": "Black", "Size": "M"}), any spelling or case. */
-function firstColour(options: unknown): string | null {
-  if (!options || typeof options !== "object") return null;
-  return variantColour(Object.entries(options as Record<string, unknown>).map(([name, value]) => ({ name, value: String(value) })));
+/**
+ * The product's usable studio shots (colourway and plan asset kind), for the
+ * recipes whose studio-reference option lets AI make the other colourways.
+ */
+async function usableStudioShots(db: PrismaClient, shopId: string, productIds: string[]): Promise<Map<string, { colour: string | null; asset: string }[]>> {
+  const rows = await db.asset.findMany({
+    where: { shopId, productId: { in: productIds }, source: "studio", status: "stored", postStatus: "done" },
+    select: { productId: true, colour: true, source: true, status: true, postStatus: true, qcVerdict: true, reviewStatus: true, request: { select: { asset: true } } },
+  });
+  const byProduct = new Map<string, { colour: string | null; asset: string }[]>();
+  for (const row of rows) {
+    if (!isUsableStudioShot(row)) continue;
+    byProduct.set(row.productId, [...(byProduct.get(row.productId) ?? []), { colour: row.colour, asset: row.request.asset }]);
+  }
+  return byProduct;
+}
+
+/** The product's colourways in variant order (the first is the one AI dresses the model in by default). */
+function productColourways(variants: readonly { sku: string | null; options: unknown }[]): (string | null)[] {
+  const options = (value: unknown) => (value && typeof value === "object" ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, v]) => [name, String(v)])) : {});
+  return colourways(variants.map((v) => ({ sku: v.sku, options: options(v.options) }))).map((c) => c.colourway);
 }
 
 /**
@@ -94,9 +115,10 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
   const result: SendResult = { created: [], skipped: [] };
   const products = await db.product.findMany({
     where: { shopId, id: { in: productIds } },
-    include: { tags: { select: { tag: true } }, variants: { select: { options: true }, orderBy: { position: "asc" }, take: 1 } },
+    include: { tags: { select: { tag: true } }, variants: { select: { sku: true, options: true }, orderBy: { position: "asc" } } },
   });
   const plans = await loadPlans(db, shopId);
+  const studioShots = await usableStudioShots(db, shopId, products.map((p) => p.id));
 
   for (const product of await freeForNewOrders(db, shopId, productIds, products, result)) {
     const tier = product.tier;
@@ -110,7 +132,12 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
       continue;
     }
     const recipe = await resolveRecipeForProduct(db, shopId, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: options.demo });
-    const drafts = draftRequests(items, recipe.spec, recipe.recipeVersionId, { ...product, colour: firstColour(product.variants[0]?.options) });
+    const colourPlan = planColourways({ items, colourways: productColourways(product.variants), studioShots: studioShots.get(product.id) ?? [], studioReference: recipe.spec.studioReference });
+    if (colourPlan.requests.length === 0) {
+      result.skipped.push({ productId: product.id, title: product.title, reason: "the studio has shot every planned view in every colourway: nothing is left for AI to make" });
+      continue;
+    }
+    const drafts = draftRequests(colourPlan.requests, recipe.spec, recipe.recipeVersionId, product);
     const status = rollUpOrder(drafts.map((d) => d.status));
     const order = await db.$transaction(async (tx) => {
       const created = await tx.productionOrder.create({
@@ -128,7 +155,14 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
         action: "production.order.created",
         subjectType: "ProductionOrder",
         subjectId: created.id,
-        data: { productId: product.id, source: options.source, category: recipe.categoryKey, recipeVersion: recipe.version, assets: drafts.map((d) => ({ asset: d.asset, source: d.source, candidates: d.candidates.length, status: d.status })) },
+        data: {
+          productId: product.id,
+          source: options.source,
+          category: recipe.categoryKey,
+          recipeVersion: recipe.version,
+          assets: drafts.map((d) => ({ asset: d.asset, source: d.source, colour: d.colour, candidates: d.candidates.length, status: d.status })),
+          ...(colourPlan.perColourway ? { studioReference: { coveredByStudio: colourPlan.coveredByStudio } } : {}),
+        },
       });
       return created;
     });

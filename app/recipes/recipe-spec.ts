@@ -197,8 +197,9 @@ const recipeSpecObject = z.object({
   /** Studio lane (issue #8): what the studio reads on the shot list for this category; older versions read as none. */
   stylingNotes: z.string({ error: "must be text (it may be empty)" }).trim().max(2000, "use at most 2000 characters").default(""),
   /**
-   * Use a studio shot of the product (one colourway) as the garment reference
-   * when AI makes the product's other colourways; off by default.
+   * Use a studio shot of the product (one colourway) as the model reference
+   * when AI makes the product's other colourways (each colourway's own image is
+   * the garment; docs/decisions/0025); off by default.
    */
   studioReference: z.boolean({ error: "must be on or off" }).default(false),
 });

@@ -100,6 +100,7 @@ const COMPARE_SELECT = {
   retouchOfId: true,
   regeneratedFromId: true,
   regenerations: true,
+  referenceAssetId: true,
   recipeVersion: { select: { version: true, recipe: { select: { categoryKey: true } } } },
   renditions: { select: { channel: true, storageKey: true, width: true, height: true } },
 } satisfies Prisma.AssetSelect;
@@ -132,7 +133,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
   const where = await reviewWhere(db, shopId, filters);
   const after: Prisma.AssetWhereInput = { OR: [{ createdAt: { gt: asset.createdAt } }, { createdAt: asset.createdAt, id: { gt: asset.id } }] };
   const before: Prisma.AssetWhereInput = { OR: [{ createdAt: { lt: asset.createdAt } }, { createdAt: asset.createdAt, id: { lt: asset.id } }] };
-  const [product, history, next, previous, total, ahead, inQueue] = await Promise.all([
+  const [product, history, next, previous, total, ahead, inQueue, reference] = await Promise.all([
     db.product.findFirst({
       where: { id: asset.productId, shopId },
       select: { title: true, tier: true, featuredImageUrl: true, media: { where: { url: { not: null } }, orderBy: { position: "asc" }, take: 1, select: { url: true, width: true, height: true } } },
@@ -143,6 +144,7 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
     db.asset.count({ where }),
     db.asset.count({ where: { AND: [where, before] } }),
     db.asset.count({ where: { AND: [where, { id: asset.id }] } }),
+    asset.referenceAssetId ? db.asset.findFirst({ where: { id: asset.referenceAssetId, shopId }, select: { colour: true } }) : null,
   ]);
 
   const clock = signingClock(now.getTime());
@@ -154,6 +156,8 @@ export async function loadReviewCompare(shopId: string, assetId: string, searchP
     asset.regeneratedFromId ? { label: "Regenerates", id: asset.regeneratedFromId } : null,
     asset.retouchOfId ? { label: "Retouched file of", id: asset.retouchOfId } : null,
     asset.duplicateOfId ? { label: "Near-duplicate of", id: asset.duplicateOfId } : null,
+    // The studio shot of another colourway this AI image used as its model (docs/decisions/0025).
+    asset.referenceAssetId ? { label: `Reference: studio shot${reference?.colour ? ` (${reference.colour})` : ""}`, id: asset.referenceAssetId } : null,
   ].filter((l): l is { label: string; id: string } => l !== null);
   const intents: ReviewIntent[] = ["approve", "reject", "flag", "regenerate", "retouch", "sign-off"];
 
