@@ -1,6 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PLANS, stillNeeded, type PlanItem } from "../production/production-plan";
-import { buildShotLists, colourways, compareShotOrder, csvCell, nextWorkday, shotListCsv, type ShotListProduct, type ShotListRequest, type ShotListSettings } from "./shot-list";
+import {
+  buildShotLists,
+  capShotList,
+  colourways,
+  compareShotOrder,
+  csvCell,
+  escapeHtml,
+  nextWorkday,
+  shotListCsv,
+  shotListPrintHtml,
+  shotListTransition,
+  sheetRows,
+  splitPartNotes,
+  type ShotListProduct,
+  type ShotListRequest,
+  type ShotListSettings,
+} from "./shot-list";
 
 // 2026-12-07 is a Monday.
 const MONDAY = new Date("2026-12-07T00:00:00Z");
@@ -194,15 +210,106 @@ describe("csvCell", () => {
 });
 
 describe("shotListCsv", () => {
-  it("writes a header and one CRLF row per line", () => {
-    const list = buildShotLists({ lines: [request({ title: 'Shirt, "Linen"', variants: [{ sku: "=SKU1", options: { Color: "Black" } }] }, TWO_VIEWS, { stylingNotes: "Steam\nthen pin" })], settings: settings() });
+  it("writes a header and one CRLF row per line: studio day, shoot date, due date (launch minus lead days)", () => {
+    const list = buildShotLists({
+      lines: [request({ title: 'Shirt, "Linen"', launchDate: new Date("2026-12-20T00:00:00Z"), variants: [{ sku: "=SKU1", options: { Color: "Black" } }] }, TWO_VIEWS, { stylingNotes: "Steam\nthen pin" })],
+      settings: settings({ leadDays: 3 }),
+    });
     expect(shotListCsv(list)).toBe(
-      "Studio day,Due date,Late,SKU,Product,Colourway,Views,Images,Styling notes,Reference image,Note\r\n" +
-        `1,2026-12-07,,'=SKU1,"Shirt, ""Linen""",Black,"On-model, front; On-model, back",2,"Steam\nthen pin",https://cdn.example/linen.jpg,\r\n`,
+      "Studio day,Shoot on,Due date,Late,SKU,Product,Colourway,Views,Images,Styling notes,Reference image,Note\r\n" +
+        `1,2026-12-07,2026-12-17,,'=SKU1,"Shirt, ""Linen""",Black,"On-model, front; On-model, back",2,"Steam\nthen pin",https://cdn.example/linen.jpg,\r\n`,
     );
   });
 
   it("writes only the header for an empty list", () => {
-    expect(shotListCsv({ days: [], totalImages: 0, lateLines: 0 })).toBe("Studio day,Due date,Late,SKU,Product,Colourway,Views,Images,Styling notes,Reference image,Note\r\n");
+    expect(shotListCsv({ days: [], totalImages: 0, lateLines: 0 })).toBe("Studio day,Shoot on,Due date,Late,SKU,Product,Colourway,Views,Images,Styling notes,Reference image,Note\r\n");
+  });
+});
+
+describe("skipColourways", () => {
+  it("leaves out colourways already on an open list, in any case, and a product without colours when listed", () => {
+    const list = buildShotLists({ lines: [request({}, TWO_VIEWS, { skipColourways: [" black "] }), request({ id: "2", title: "Plain", variants: [{ sku: "P", options: { Size: "M" } }] }, TWO_VIEWS, { skipColourways: [null] })], settings: settings({ imagesPerDay: 10 }) });
+    expect(list.days.flatMap((d) => d.lines.map((l) => [l.productTitle, l.colourway]))).toEqual([["Linen shirt", "White"]]);
+  });
+});
+
+describe("splitPartNotes", () => {
+  it("numbers the parts of a colourway split across days and leaves whole ones alone", () => {
+    expect(
+      splitPartNotes([
+        { productId: "a", colourway: "Navy" },
+        { productId: "b", colourway: null },
+        { productId: "a", colourway: "navy" },
+        { productId: "a", colourway: "Sand" },
+      ]),
+    ).toEqual(["Part 1 of 2: this colourway is split across studio days.", null, "Part 2 of 2: this colourway is split across studio days.", null]);
+  });
+});
+
+describe("capShotList", () => {
+  const p = { variants: ["Black", "White", "Red", "Blue"].map((c) => ({ sku: c, options: { Color: c } })) };
+
+  it("keeps whole studio days up to the line limit and counts what waits", () => {
+    // 2 colourways a day (4 images): days of 2 lines.
+    const list = buildShotLists({ lines: [request(p)], settings: settings({ imagesPerDay: 4 }) });
+    expect(list.days.map((d) => d.lines.length)).toEqual([2, 2]);
+    const capped = capShotList(list, 3);
+    expect(capped.remainingLines).toBe(2);
+    expect(capped.list.days).toHaveLength(1);
+    expect(capped.list.totalImages).toBe(4);
+    expect(capShotList(list, 4)).toEqual({ list, remainingLines: 0 });
+  });
+
+  it("cuts inside the first day when that day alone is over the limit", () => {
+    const list = buildShotLists({ lines: [request(p)], settings: settings({ imagesPerDay: 100 }) });
+    const capped = capShotList(list, 3);
+    expect(capped.list.days[0].lines.map((l) => l.colourway)).toEqual(["Black", "White", "Red"]);
+    expect(capped.list.days[0].images).toBe(6);
+    expect(capped.remainingLines).toBe(1);
+  });
+});
+
+describe("shotListTransition", () => {
+  it("moves one step forward or back", () => {
+    expect(shotListTransition("draft", "sent")).toEqual({ ok: true });
+    expect(shotListTransition("sent", "shooting")).toEqual({ ok: true });
+    expect(shotListTransition("shooting", "delivered")).toEqual({ ok: true });
+    expect(shotListTransition("delivered", "shooting")).toEqual({ ok: true });
+    expect(shotListTransition("sent", "draft")).toEqual({ ok: true });
+  });
+
+  it("refuses jumps, no-ops and unknown statuses with what to do", () => {
+    expect(shotListTransition("draft", "delivered")).toEqual({ ok: false, error: "a shot list moves one step at a time: it is draft, so mark it sent first" });
+    expect(shotListTransition("delivered", "draft")).toEqual({ ok: false, error: "a shot list moves one step at a time: it is delivered, so mark it shooting first" });
+    expect(shotListTransition("sent", "sent")).toEqual({ ok: false, error: "the shot list is already sent" });
+    expect(shotListTransition("sent", "lost")).toEqual({ ok: false, error: "status must be one of draft, sent, shooting, delivered" });
+  });
+});
+
+describe("shotListPrintHtml", () => {
+  it("escapes every text, drops non-http image sources and starts each studio day on a new printed page", () => {
+    const list = buildShotLists({
+      lines: [
+        request({ title: "<script>alert(1)</script> Shirt", featuredImageUrl: "javascript:alert(1)" }, TWO_VIEWS, { stylingNotes: 'Pin "hem" & steam' }),
+        request({ id: "2", title: "Dress", variants: [{ sku: "D-1", options: {} }] }),
+      ],
+      settings: settings({ imagesPerDay: 4 }),
+    });
+    const rows = sheetRows(list).map((row) => ({ ...row, deliveredLabels: row.productTitle === "Dress" ? ["On-model, front"] : [] }));
+    const html = shotListPrintHtml({ number: 12, statusLabel: "Sent", shopName: "Nord & Co", imagesPerDay: 4, rows });
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Shirt");
+    expect(html).toContain("Pin &quot;hem&quot; &amp; steam");
+    expect(html).not.toContain("javascript:");
+    expect(html).toContain("<title>Shot list #12 · Nord &amp; Co</title>");
+    expect(html.match(/<section class="day">/g)).toHaveLength(2);
+    expect(html).toContain("section.day + section.day { break-before: page; }");
+    expect(html).toContain("Studio day 2 · Tuesday 8 December 2026");
+    expect(html).toContain("&#9745; On-model, front");
+    expect(html).toContain('<meta name="referrer" content="no-referrer">');
+  });
+
+  it("escapes the five HTML characters", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });
 });

@@ -34,6 +34,8 @@ export interface ShotListRequest {
   stylingNotes: string;
   /** Finished images the studio delivers per view; 1 by default. */
   imagesPerView?: number;
+  /** Colourways already on an open shot list (null = the product without a colour option); any case. */
+  skipColourways?: readonly (string | null)[];
 }
 
 export interface ShotListSettings {
@@ -111,10 +113,15 @@ export function colourways(variants: readonly ShotListVariant[]): { colourway: s
   const seen = new Map<string, { colourway: string | null; sku: string | null }>();
   for (const variant of variants) {
     const colour = variantColour(optionList(variant.options))?.trim() || null;
-    const key = colour === null ? "" : colour.toLowerCase();
+    const key = colourwayKey(colour);
     if (!seen.has(key)) seen.set(key, { colourway: colour, sku: variant.sku });
   }
   return seen.size > 0 ? [...seen.values()] : [{ colourway: null, sku: null }];
+}
+
+/** How colourways compare: case and surrounding spaces never matter; "" stands for the product without a colour option. */
+export function colourwayKey(colourway: string | null): string {
+  return colourway === null ? "" : colourway.trim().toLowerCase();
 }
 
 /** Launch date (earliest first, none last), then priority, then tier, then title. */
@@ -159,7 +166,9 @@ export function buildShotLists(input: { lines: readonly ShotListRequest[]; setti
     if (views.length === 0) continue;
     const { product } = request;
     const latestOnTimeDate = product.launchDate ? addDays(product.launchDate, -settings.leadDays) : null;
+    const skip = new Set((request.skipColourways ?? []).map(colourwayKey));
     for (const { colourway, sku } of colourways(product.variants)) {
+      if (skip.has(colourwayKey(colourway))) continue;
       pending.push({
         base: { productId: product.id, sku, productTitle: product.title, productHandle: product.handle, tier: product.tier, colourway, stylingNotes: request.stylingNotes, referenceImageUrl: product.featuredImageUrl, latestOnTimeDate },
         launchDate: product.launchDate,
@@ -212,7 +221,28 @@ export function isoDate(date: Date): string {
   return utcDay(date).toISOString().slice(0, 10);
 }
 
-export const SHOT_LIST_CSV_HEADER = ["Studio day", "Due date", "Late", "SKU", "Product", "Colourway", "Views", "Images", "Styling notes", "Reference image", "Note"] as const;
+/**
+ * One row of a shot list as the studio reads it, from a fresh schedule or
+ * from stored lines. `dueDate` here is the day the line must be shot by for
+ * its launch (launch date minus lead days), not the studio day.
+ */
+export interface ShotListSheetRow {
+  /** 1 for the list's first studio day. */
+  dayNumber: number;
+  studioDay: Date;
+  dueDate: Date | null;
+  late: boolean;
+  sku: string | null;
+  productTitle: string;
+  colourway: string | null;
+  viewLabels: readonly string[];
+  images: number;
+  stylingNotes: string;
+  referenceImageUrl: string | null;
+  note: string | null;
+}
+
+export const SHOT_LIST_CSV_HEADER = ["Studio day", "Shoot on", "Due date", "Late", "SKU", "Product", "Colourway", "Views", "Images", "Styling notes", "Reference image", "Note"] as const;
 
 /**
  * One CSV cell: spreadsheet formula triggers are neutralised with a leading
@@ -224,13 +254,213 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The shot lists as RFC 4180 CSV: a header row, one row per line, CRLF endings. */
+/** A freshly built schedule as sheet rows (its line's `dueDate` is the studio day, `latestOnTimeDate` the due date). */
+export function sheetRows(list: ShotLists): ShotListSheetRow[] {
+  return list.days.flatMap((day, index) =>
+    day.lines.map((line) => ({
+      dayNumber: index + 1,
+      studioDay: line.dueDate,
+      dueDate: line.latestOnTimeDate,
+      late: line.late,
+      sku: line.sku,
+      productTitle: line.productTitle,
+      colourway: line.colourway,
+      viewLabels: line.viewLabels,
+      images: line.images,
+      stylingNotes: line.stylingNotes,
+      referenceImageUrl: line.referenceImageUrl,
+      note: line.note,
+    })),
+  );
+}
+
+/** Sheet rows as RFC 4180 CSV: a header row, one row per line, CRLF endings. */
+export function shotListRowsCsv(rows: readonly ShotListSheetRow[]): string {
+  const cells: (string | number | null)[][] = [[...SHOT_LIST_CSV_HEADER]];
+  for (const row of rows) {
+    cells.push([row.dayNumber, isoDate(row.studioDay), row.dueDate ? isoDate(row.dueDate) : null, row.late ? "late" : "", row.sku, row.productTitle, row.colourway, row.viewLabels.join("; "), row.images, row.stylingNotes, row.referenceImageUrl, row.note]);
+  }
+  return cells.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/** The shot lists as RFC 4180 CSV. */
 export function shotListCsv(list: ShotLists): string {
-  const rows: (string | number | null)[][] = [[...SHOT_LIST_CSV_HEADER]];
-  list.days.forEach((day, index) => {
-    for (const line of day.lines) {
-      rows.push([index + 1, isoDate(line.dueDate), line.late ? "late" : "", line.sku, line.productTitle, line.colourway, line.viewLabels.join("; "), line.images, line.stylingNotes, line.referenceImageUrl, line.note]);
-    }
+  return shotListRowsCsv(sheetRows(list));
+}
+
+/**
+ * Notes for stored lines (which keep no note column): a colourway split
+ * across studio days gets "Part i of n" on each of its lines, in list order.
+ */
+export function splitPartNotes(lines: readonly { productId: string; colourway: string | null }[]): (string | null)[] {
+  const key = (l: { productId: string; colourway: string | null }) => `${l.productId}\u0000${colourwayKey(l.colourway)}`;
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(key(line), (totals.get(key(line)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return lines.map((line) => {
+    const total = totals.get(key(line))!;
+    if (total === 1) return null;
+    const part = (seen.get(key(line)) ?? 0) + 1;
+    seen.set(key(line), part);
+    return `Part ${part} of ${total}: this colourway is split across studio days.`;
   });
-  return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * At most `maxLines` lines, in whole studio days when the first day fits
+ * (a day is prepared as one set); `remainingLines` is what waits for the
+ * next list.
+ */
+export function capShotList(list: ShotLists, maxLines: number): { list: ShotLists; remainingLines: number } {
+  const all = list.days.reduce((sum, d) => sum + d.lines.length, 0);
+  if (all <= maxLines) return { list, remainingLines: 0 };
+  const days: ShotListDay[] = [];
+  let count = 0;
+  for (const day of list.days) {
+    if (count + day.lines.length > maxLines) {
+      if (days.length === 0) {
+        const lines = day.lines.slice(0, maxLines);
+        days.push({ date: day.date, images: lines.reduce((sum, l) => sum + l.images, 0), lines });
+        count = lines.length;
+      }
+      break;
+    }
+    days.push(day);
+    count += day.lines.length;
+  }
+  const lines = days.flatMap((d) => d.lines);
+  return { list: { days, totalImages: lines.reduce((sum, l) => sum + l.images, 0), lateLines: lines.filter((l) => l.late).length }, remainingLines: all - count };
+}
+
+export const SHOT_LIST_STATUSES = ["draft", "sent", "shooting", "delivered"] as const;
+export type ShotListStatus = (typeof SHOT_LIST_STATUSES)[number];
+
+export const SHOT_LIST_STATUS_LABELS: Record<ShotListStatus, string> = { draft: "Draft", sent: "Sent", shooting: "Shooting", delivered: "Delivered" };
+
+/**
+ * A shot list moves one step at a time, forward (draft → sent → shooting →
+ * delivered) or back; anything else is refused with what to do instead.
+ */
+export function shotListTransition(from: string, to: string): { ok: true } | { ok: false; error: string } {
+  const i = SHOT_LIST_STATUSES.indexOf(from as ShotListStatus);
+  const j = SHOT_LIST_STATUSES.indexOf(to as ShotListStatus);
+  if (j < 0) return { ok: false, error: `status must be one of ${SHOT_LIST_STATUSES.join(", ")}` };
+  if (i < 0) return { ok: false, error: `the shot list has an unknown status "${from}": set it from the shot list's page` };
+  if (i === j) return { ok: false, error: `the shot list is already ${SHOT_LIST_STATUS_LABELS[to as ShotListStatus].toLowerCase()}` };
+  if (Math.abs(i - j) === 1) return { ok: true };
+  const next = SHOT_LIST_STATUSES[i + (j > i ? 1 : -1)];
+  return { ok: false, error: `a shot list moves one step at a time: it is ${SHOT_LIST_STATUS_LABELS[from as ShotListStatus].toLowerCase()}, so mark it ${SHOT_LIST_STATUS_LABELS[next].toLowerCase()} first` };
+}
+
+/** Text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** Only http(s) URLs become image sources; anything else (javascript:, data:) is left out. */
+function safeImageUrl(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface PrintableShotList {
+  number: number;
+  statusLabel: string;
+  shopName: string;
+  imagesPerDay: number;
+  rows: readonly (ShotListSheetRow & { deliveredLabels: readonly string[] })[];
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "Monday 7 December 2026" of the UTC day; written out by hand so the page reads the same whatever ICU data Node has. */
+export function longDate(date: Date): string {
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+/**
+ * The shot list as one standalone HTML page for the studio: no script, inline
+ * CSS, one printed page (or more) per studio day, every text escaped, so the
+ * browser's Print → Save as PDF gives a clean document.
+ */
+export function shotListPrintHtml(list: PrintableShotList): string {
+  const days = new Map<number, (typeof list.rows)[number][]>();
+  for (const row of list.rows) days.set(row.dayNumber, [...(days.get(row.dayNumber) ?? []), row]);
+  const totalImages = list.rows.reduce((sum, r) => sum + r.images, 0);
+  const title = `Shot list #${list.number}`;
+  const sections = [...days.entries()].map(([dayNumber, rows]) => {
+    const images = rows.reduce((sum, r) => sum + r.images, 0);
+    const body = rows
+      .map((row) => {
+        const src = safeImageUrl(row.referenceImageUrl);
+        const views = row.viewLabels.map((label) => `<li>${row.deliveredLabels.includes(label) ? "&#9745;" : "&#9744;"} ${escapeHtml(label)}</li>`).join("");
+        return `<tr${row.late ? ' class="late"' : ""}>
+<td class="thumb">${src ? `<img src="${escapeHtml(src)}" alt="" width="64" height="80" loading="eager">` : ""}</td>
+<td><strong>${escapeHtml(row.sku ?? "no SKU")}</strong></td>
+<td>${escapeHtml(row.productTitle)}${row.colourway ? `<br><span class="muted">${escapeHtml(row.colourway)}</span>` : ""}${row.note ? `<br><em>${escapeHtml(row.note)}</em>` : ""}</td>
+<td><ul>${views}</ul></td>
+<td class="num">${row.images}</td>
+<td class="notes">${escapeHtml(row.stylingNotes)}</td>
+<td>${row.dueDate ? isoDate(row.dueDate) : '<span class="muted">no launch date</span>'}${row.late ? '<br><strong class="flag">LATE</strong>' : ""}</td>
+</tr>`;
+      })
+      .join("\n");
+    return `<section class="day">
+<h2>Studio day ${dayNumber} · ${escapeHtml(longDate(rows[0].studioDay))}</h2>
+<p class="muted">${rows.length} line${rows.length === 1 ? "" : "s"} · ${images} of ${list.imagesPerDay} images</p>
+<table>
+<thead><tr><th>Reference</th><th>SKU</th><th>Product · colourway</th><th>Views</th><th>Images</th><th>Styling notes</th><th>Due</th></tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</section>`;
+  });
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(`${title} · ${list.shopName}`)}</title>
+<style>
+body { font: 13px/1.4 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a1a1a; margin: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 24px 0 2px; }
+.muted { color: #616161; }
+.hint { background: #f1f1f1; padding: 8px 12px; border-radius: 8px; }
+table { width: 100%; border-collapse: collapse; margin-top: 8px; }
+th, td { border-bottom: 1px solid #ddd; padding: 6px; text-align: left; vertical-align: top; }
+th { font-size: 11px; text-transform: uppercase; color: #616161; }
+td.num { text-align: right; }
+td.notes { max-width: 260px; white-space: pre-wrap; }
+td.thumb img { object-fit: cover; border-radius: 4px; background: #f1f1f1; }
+ul { list-style: none; margin: 0; padding: 0; }
+tr.late td { background: #fff4f4; }
+.flag { color: #b42318; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { margin: 0; }
+  .hint { display: none; }
+  section.day + section.day { break-before: page; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  tr.late td { background: none; }
+}
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="muted">${escapeHtml(list.shopName)} · ${escapeHtml(list.statusLabel)} · ${days.size} studio day${days.size === 1 ? "" : "s"} · ${list.rows.length} line${list.rows.length === 1 ? "" : "s"} · ${totalImages} images</p>
+<p class="hint">To save as PDF, use your browser's Print (Ctrl+P or ⌘P) and choose "Save as PDF". Each studio day starts on a new page.</p>
+${sections.join("\n")}
+</body>
+</html>
+`;
 }
