@@ -3,6 +3,7 @@ import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, Checkbox, ChoiceL
 import { useEffect, useState } from "react";
 import { FieldErrorsBanner } from "./field-errors-banner";
 import { FilteredChoiceList } from "./filtered-choice-list";
+import { StudioCapacityEffect } from "./studio-capacity-effect";
 import type { RoutingActionResult } from "../routing/routing-page.server";
 import type { TierCounts } from "../routing/routing.server";
 import { emptyDraft, move, toDraft, toPayload, type RuleDraftFields } from "../routing/rule-drafts";
@@ -216,6 +217,36 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
                 ) : null}
               </BlockStack>
             </Card>
+            {preview ? (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Preview: studio days and AI spend
+                  </Text>
+                  {"error" in preview.capacity ? (
+                    <Banner tone="warning" title="The studio and AI effect could not be worked out">
+                      {preview.capacity.error}
+                    </Banner>
+                  ) : (
+                    <>
+                      <StudioCapacityEffect {...preview.capacity} labels={["Now", "After saving"]} />
+                      {preview.capacity.warnings.length > 0 ? (
+                        <Banner tone="warning" title="Some AI assets cannot be priced">
+                          <ul>
+                            {preview.capacity.warnings.map((w) => (
+                              <li key={w}>{w}</li>
+                            ))}
+                          </ul>
+                        </Banner>
+                      ) : null}
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        The backlog still to make under each tier's production plan: studio images per colourway at your studio's images per day (Settings → Studio), AI spend at your recipes' provider prices.
+                      </Text>
+                    </>
+                  )}
+                </BlockStack>
+              </Card>
+            ) : null}
           </BlockStack>
         </Layout.Section>
       </Layout>

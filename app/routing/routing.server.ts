@@ -142,14 +142,19 @@ export interface RoutingPreview {
   sample: { id: string; title: string; from: Tier | null; to: Tier; by: string }[];
 }
 
-/** What saving these rules would change, computed without writing anything. */
-export async function previewRules(db: PrismaClient, shopId: string, rules: RuleDraft[], defaultTier: Tier, sampleSize = 20): Promise<RoutingPreview> {
+/**
+ * What saving these rules would change, computed without writing anything;
+ * `moves` holds every product whose tier would change (for the studio-days
+ * and AI-spend effect), and stays on the server.
+ */
+export async function previewRules(db: PrismaClient, shopId: string, rules: RuleDraft[], defaultTier: Tier, sampleSize = 20): Promise<RoutingPreview & { moves: Map<string, Tier> }> {
   const drafts: TierRule[] = rules.map((r, i) => ({ ...r, id: r.id ?? `draft-${i}` }));
   const names = new Map(drafts.map((r) => [r.id, r.name]));
   const router = compileRouter(drafts, defaultTier);
   const before = await tierCounts(db, shopId);
   const after = emptyCounts();
   const sample: RoutingPreview["sample"] = [];
+  const moves = new Map<string, Tier>();
   let moved = 0;
   for await (const rows of routableBatches(db, shopId)) {
     for (const row of rows) {
@@ -157,6 +162,7 @@ export async function previewRules(db: PrismaClient, shopId: string, rules: Rule
       after[decision.tier]++;
       if (row.tier !== decision.tier) {
         moved++;
+        moves.set(row.id, decision.tier);
         if (sample.length < sampleSize) {
           const by = decision.source === "rule" ? `rule “${names.get(decision.ruleId!)}”` : decision.source === "pin" ? "pinned by hand" : "default tier";
           sample.push({ id: row.id, title: row.title, from: asTier(row.tier), to: decision.tier, by });
@@ -164,7 +170,7 @@ export async function previewRules(db: PrismaClient, shopId: string, rules: Rule
       }
     }
   }
-  return { before, after, moved, sample };
+  return { before, after, moved, sample, moves };
 }
 
 /** Replaces the shop's rules (order = priority) and default tier, re-routes the catalog, and audits before/after. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PLANS, type AssetKind, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
-import { isoWeek, previewLaneMove, studioCapacity, weeklyLoad, type CapacityInput, type CapacityProduct } from "./capacity";
+import { isoWeek, previewLaneMove, projectBacklogDays, studioCapacity, weeklyLoad, type CapacityInput, type CapacityProduct } from "./capacity";
 import { buildShotLists } from "./shot-list";
 
 const COSTS: Record<AssetKind, number> = {
@@ -65,6 +65,29 @@ describe("studioCapacity", () => {
     expect([figures.studioImages, figures.studioDays, figures.studioWeeks, figures.aiAssets, figures.aiSpendMicros]).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it("counts grouped products by their count, prices each by its recipe, and leaves unrouted ones out", () => {
+    const grouped = studioCapacity(
+      input({
+        products: [
+          // 10 tier-2 products with 2 colourways, priced by a recipe with 2 candidates at 10_000 per packshot and detail.
+          { id: "g1", tier: 2, colourCount: 2, producedAssets: [], count: 10, pricing: "cheap" },
+          // 3 tier-3 products at the input's own prices: 900_000 each.
+          { id: "g2", tier: 3, colourCount: 1, producedAssets: [], count: 3 },
+          { id: "g3", tier: null, colourCount: 4, producedAssets: [], count: 50 },
+          { id: "g4", tier: 1, colourCount: 4, producedAssets: [], count: 0 },
+        ],
+        pricing: { cheap: { costPerCandidateMicros: { ...COSTS, packshot: 10_000, detail: 10_000 }, candidatesPerView: 2 } },
+      }),
+    );
+    expect(grouped.backlog).toEqual({
+      1: { products: 0, studioImages: 0, aiAssets: 0, aiSpendMicros: 0 },
+      2: { products: 10, studioImages: 40, aiAssets: 20, aiSpendMicros: 400_000 },
+      3: { products: 3, studioImages: 0, aiAssets: 12, aiSpendMicros: 2_700_000 },
+    });
+    expect([grouped.studioImages, grouped.studioDays, grouped.aiCandidates]).toEqual([40, 4, 40 + 3 * 13]);
+    expect(() => studioCapacity(input({ pricing: { bad: { costPerCandidateMicros: COSTS, candidatesPerView: 0 } } }))).toThrow(/Candidates per view/);
+  });
+
   it("refuses impossible settings with the fix", () => {
     expect(() => studioCapacity(input({ imagesPerDay: 0 }))).toThrow(/images per day must be a whole number of at least 1: set it in Settings/);
     expect(() => studioCapacity(input({ workdaysPerWeek: 8 }))).toThrow(/days per week must be a whole number from 1 to 7/);
@@ -99,6 +122,20 @@ describe("previewLaneMove", () => {
     expect(preview.movedProducts).toBe(0);
     expect(preview.delta).toEqual({ studioImages: -4, studioDays: 0, studioWeeks: 0, aiAssets: 2, aiSpendMicros: 320_000 });
     expect(preview.summary).toBe("Changing the production plans leaves studio days unchanged and costs ≈ $0.32 more of AI.");
+  });
+
+  it("moves products each to its own tier (an unpin or a rule change) and counts grouped products", () => {
+    const products: CapacityProduct[] = [...PRODUCTS, { id: "g", tier: 3, colourCount: 2, producedAssets: [], count: 5 }, { id: "new", tier: null, colourCount: 1, producedAssets: [], count: 2 }];
+    // p1 1 -> 2: 18 studio images -> front+back 6, packshot+detail 2 x 4 x 20_000 = 160_000.
+    // g (5 products) 3 -> 1: +5 x 6 x 2 = 60 studio images, -5 x 900_000 of AI.
+    // new (2 unrouted) -> 3: +2 x 900_000. p5 stays where it is.
+    const tiers = new Map<string, 1 | 2 | 3 | null>([["p1", 2], ["g", 1], ["new", 3], ["p5", 3]]);
+    const preview = previewLaneMove(input({ products }), { kind: "tiers", tiers, target: "rules" });
+    expect(preview.movedProducts).toBe(8);
+    expect(preview.delta).toEqual({ studioImages: -12 + 60, studioDays: 5, studioWeeks: 1, aiAssets: 2 - 20 + 8, aiSpendMicros: 160_000 - 4_500_000 + 1_800_000 });
+    expect(preview.summary).toBe("Moving 8 products to the tiers these rules give adds 5 studio days and saves ≈ $2.54 of AI.");
+    const unpin = previewLaneMove(input(), { kind: "tiers", tiers: new Map([["p5", 1]]), target: "unpin" });
+    expect(unpin.summary).toBe("Moving 1 product back to the tiers their rules give adds 1 studio day and saves ≈ $0.90 of AI.");
   });
 
   it("says nothing changes when the products are already on the tier", () => {
@@ -143,7 +180,7 @@ describe("weeklyLoad", () => {
 
   it("uses the studio's workdays for capacity and is empty without days", () => {
     expect(weeklyLoad([{ date: new Date("2026-12-08T00:00:00Z"), images: 6 }], 3, [2, 4])).toEqual([
-      { week: "2026-W50", weekStart: new Date("2026-12-07T00:00:00Z"), images: 6, capacity: 6, overCapacity: false },
+      { week: "2026-W50", weekStart: new Date("2026-12-07T00:00:00Z"), images: 6, scheduled: 6, backlog: 0, capacity: 6, overCapacity: false },
     ]);
     expect(weeklyLoad([], 10)).toEqual([]);
   });
@@ -155,5 +192,28 @@ describe("weeklyLoad", () => {
     });
     // 6 images at 2 a day: Thu, Fri, then Mon of the next week.
     expect(weeklyLoad(list.days, 2).map((w) => [w.week, w.images, w.capacity])).toEqual([["2026-W50", 4, 10], ["2026-W51", 2, 10]]);
+  });
+
+  it("keeps scheduled and projected backlog images apart", () => {
+    const days = [{ date: new Date("2026-12-07T00:00:00Z"), images: 4 }, ...projectBacklogDays(9, new Date("2026-12-10T00:00:00Z"), 4)];
+    expect(weeklyLoad(days, 4).map((w) => [w.week, w.scheduled, w.backlog, w.images])).toEqual([
+      ["2026-W50", 4, 8, 12],
+      ["2026-W51", 0, 1, 1],
+    ]);
+  });
+});
+
+describe("projectBacklogDays", () => {
+  it("fills studio workdays at capacity from the next workday, up to a limit", () => {
+    // Saturday start: Monday, Tuesday, Wednesday.
+    const days = projectBacklogDays(25, new Date("2026-12-12T15:00:00Z"), 10);
+    expect(days.map((d) => [d.date.toISOString().slice(0, 10), d.images, d.backlog])).toEqual([
+      ["2026-12-14", 10, true],
+      ["2026-12-15", 10, true],
+      ["2026-12-16", 5, true],
+    ]);
+    expect(projectBacklogDays(0, new Date("2026-12-12T00:00:00Z"), 10)).toEqual([]);
+    expect(projectBacklogDays(1_000, new Date("2026-12-12T00:00:00Z"), 10, [2, 4], 4).map((d) => d.date.getUTCDay())).toEqual([2, 4, 2, 4]);
+    expect(() => projectBacklogDays(5, new Date(), 0)).toThrow(/images per day/);
   });
 });

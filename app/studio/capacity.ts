@@ -1,7 +1,7 @@
 import { formatUsd } from "../production/production-page";
 import { stillNeeded, type AssetKind, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
-import { addDays, DEFAULT_WORKDAYS, utcDay } from "./shot-list";
+import { addDays, DEFAULT_WORKDAYS, nextWorkday, utcDay } from "./shot-list";
 
 /**
  * Studio capacity and the "move lanes" preview: what the backlog costs in
@@ -11,7 +11,8 @@ import { addDays, DEFAULT_WORKDAYS, utcDay } from "./shot-list";
 
 export interface CapacityProduct {
   id: string;
-  tier: Tier;
+  /** Null while the product has not been routed: it is in no tier's backlog. */
+  tier: Tier | null;
   /** Colourways the studio shoots separately; 0 or 1 both mean one shoot. */
   colourCount: number;
   /**
@@ -20,15 +21,25 @@ export interface CapacityProduct {
    * can work out what that plan would still need.
    */
   producedAssets: readonly string[];
+  /** Identical products this entry stands for (the database groups a large catalog); 1 by default. */
+  count?: number;
+  /** Key of the product's prices in CapacityInput.pricing (its garment category's recipe); the input's own prices without one. */
+  pricing?: string;
 }
 
-export interface CapacityInput {
-  products: readonly CapacityProduct[];
-  plans: Record<Tier, readonly PlanItem[]>;
+/** What one AI candidate costs under a recipe, and how many candidates an image view makes. */
+export interface CandidatePricing {
   /** Provider cost of one AI candidate per asset kind, USD micros. */
   costPerCandidateMicros: Record<AssetKind, number>;
   /** Candidates generated per AI image view (the recipe's candidatesPerView); a video is one clip. */
   candidatesPerView: number;
+}
+
+export interface CapacityInput extends CandidatePricing {
+  products: readonly CapacityProduct[];
+  plans: Record<Tier, readonly PlanItem[]>;
+  /** Prices per recipe (garment category), for products that name one. */
+  pricing?: Readonly<Record<string, CandidatePricing>>;
   /** Finished studio images per view; 1 by default. */
   imagesPerView?: number;
   imagesPerDay: number;
@@ -58,7 +69,9 @@ function validate(input: CapacityInput): void {
   if (!Number.isInteger(input.imagesPerDay) || input.imagesPerDay < 1) throw new RangeError("Studio images per day must be a whole number of at least 1: set it in Settings.");
   const perWeek = input.workdaysPerWeek ?? 5;
   if (!Number.isInteger(perWeek) || perWeek < 1 || perWeek > 7) throw new RangeError("Studio days per week must be a whole number from 1 to 7: set it in Settings.");
-  if (!Number.isInteger(input.candidatesPerView) || input.candidatesPerView < 1) throw new RangeError("Candidates per view must be a whole number of at least 1: fix it in the recipe.");
+  for (const pricing of [input, ...Object.values(input.pricing ?? {})]) {
+    if (!Number.isInteger(pricing.candidatesPerView) || pricing.candidatesPerView < 1) throw new RangeError("Candidates per view must be a whole number of at least 1: fix it in the recipe.");
+  }
 }
 
 /** Candidates one AI asset costs: image views make the recipe's candidates, a video one clip (as planCandidates does). */
@@ -77,18 +90,22 @@ export function studioCapacity(input: CapacityInput): CapacityFigures {
   const backlog: Record<Tier, TierBacklog> = { 1: emptyBacklog(), 2: emptyBacklog(), 3: emptyBacklog() };
   let aiCandidates = 0;
   for (const product of input.products) {
+    if (product.tier === null) continue;
+    const count = product.count ?? 1;
+    if (count === 0) continue;
     const needed = stillNeeded(input.plans[product.tier] ?? [], product.producedAssets);
     if (needed.length === 0) continue;
+    const pricing = (product.pricing !== undefined ? input.pricing?.[product.pricing] : undefined) ?? input;
     const tier = backlog[product.tier];
-    tier.products += 1;
+    tier.products += count;
     for (const item of needed) {
       if (item.source === "studio") {
-        tier.studioImages += Math.max(1, product.colourCount) * imagesPerView;
+        tier.studioImages += Math.max(1, product.colourCount) * imagesPerView * count;
       } else {
-        const candidates = candidatesFor(item.asset, input.candidatesPerView);
-        tier.aiAssets += 1;
-        tier.aiSpendMicros += candidates * input.costPerCandidateMicros[item.asset];
-        aiCandidates += candidates;
+        const candidates = candidatesFor(item.asset, pricing.candidatesPerView);
+        tier.aiAssets += count;
+        tier.aiSpendMicros += candidates * pricing.costPerCandidateMicros[item.asset] * count;
+        aiCandidates += candidates * count;
       }
     }
   }
@@ -110,8 +127,15 @@ function emptyBacklog(): TierBacklog {
   return { products: 0, studioImages: 0, aiAssets: 0, aiSpendMicros: 0 };
 }
 
-/** A bulk move: pin some products to a tier, or change the tiers' plans (a routing rule change). */
-export type LaneMove = { kind: "pin"; productIds: readonly string[]; toTier: Tier } | { kind: "plans"; plans: Record<Tier, readonly PlanItem[]> };
+/**
+ * A bulk move: pin some products to a tier; give products each their own new
+ * tier (unpinning them, or a routing rule change: `target` words the
+ * summary); or change the tiers' plans.
+ */
+export type LaneMove =
+  | { kind: "pin"; productIds: readonly string[]; toTier: Tier }
+  | { kind: "tiers"; tiers: ReadonlyMap<string, Tier | null>; target: "unpin" | "rules" | Tier }
+  | { kind: "plans"; plans: Record<Tier, readonly PlanItem[]> };
 
 export interface CapacityDelta {
   studioImages: number;
@@ -131,24 +155,33 @@ export interface LaneMovePreview {
   summary: string;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+
+function destination(target: Tier | "unpin" | "rules"): string {
+  if (target === "unpin") return "back to the tiers their rules give";
+  if (target === "rules") return "to the tiers these rules give";
+  return `to tier ${target}`;
+}
 
 /** The figures before and after a move, their difference and one sentence for the confirm dialog. */
 export function previewLaneMove(input: CapacityInput, move: LaneMove): LaneMovePreview {
   let afterInput: CapacityInput;
   let movedProducts = 0;
-  if (move.kind === "pin") {
-    const ids = new Set(move.productIds);
+  if (move.kind === "plans") {
+    afterInput = { ...input, plans: move.plans };
+  } else {
+    const pinned = move.kind === "pin" ? new Set(move.productIds) : null;
+    // The tier a product would have after the move; undefined when the move leaves it alone.
+    const targetOf = (id: string): Tier | null | undefined => (move.kind === "pin" ? (pinned?.has(id) ? move.toTier : undefined) : move.tiers.get(id));
     afterInput = {
       ...input,
       products: input.products.map((p) => {
-        if (!ids.has(p.id) || p.tier === move.toTier) return p;
-        movedProducts += 1;
-        return { ...p, tier: move.toTier };
+        const to = targetOf(p.id);
+        if (to === undefined || to === p.tier) return p;
+        movedProducts += p.count ?? 1;
+        return { ...p, tier: to };
       }),
     };
-  } else {
-    afterInput = { ...input, plans: move.plans };
   }
   const before = studioCapacity(input);
   const after = studioCapacity(afterInput);
@@ -159,7 +192,7 @@ export function previewLaneMove(input: CapacityInput, move: LaneMove): LaneMoveP
     aiAssets: after.aiAssets - before.aiAssets,
     aiSpendMicros: after.aiSpendMicros - before.aiSpendMicros,
   };
-  const subject = move.kind === "pin" ? `Moving ${plural(movedProducts, "product")} to tier ${move.toTier}` : "Changing the production plans";
+  const subject = move.kind === "plans" ? "Changing the production plans" : `Moving ${plural(movedProducts, "product")} ${destination(move.kind === "pin" ? move.toTier : move.target)}`;
   const days = delta.studioDays < 0 ? `saves ${plural(-delta.studioDays, "studio day")}` : delta.studioDays > 0 ? `adds ${plural(delta.studioDays, "studio day")}` : "leaves studio days unchanged";
   const spend = delta.aiSpendMicros > 0 ? `costs ≈ ${formatUsd(delta.aiSpendMicros)} more of AI` : delta.aiSpendMicros < 0 ? `saves ≈ ${formatUsd(-delta.aiSpendMicros)} of AI` : "leaves AI spend unchanged";
   return { before, after, delta, movedProducts, summary: `${subject} ${days} and ${spend}.` };
@@ -171,6 +204,9 @@ export interface WeekLoad {
   /** The week's Monday. */
   weekStart: Date;
   images: number;
+  /** Of `images`: on shot lists, and the unscheduled backlog projected at full capacity. */
+  scheduled: number;
+  backlog: number;
   /** Images per day times the week's studio workdays. */
   capacity: number;
   overCapacity: boolean;
@@ -187,25 +223,55 @@ export function isoWeek(date: Date): { year: number; week: number; monday: Date 
   return { year, week, monday };
 }
 
+export interface StudioDayLoad {
+  date: Date;
+  images: number;
+  /** Projected backlog rather than work on a shot list. */
+  backlog?: boolean;
+}
+
 /**
  * Studio images needed against capacity per ISO week, from the shot list's
- * days; weeks without shoots between the first and last appear with 0 so the
- * chart has no gaps.
+ * days (and projected backlog days); weeks without shoots between the first
+ * and last appear with 0 so the chart has no gaps.
  */
-export function weeklyLoad(days: readonly { date: Date; images: number }[], imagesPerDay: number, workdays: readonly number[] = DEFAULT_WORKDAYS): WeekLoad[] {
+export function weeklyLoad(days: readonly StudioDayLoad[], imagesPerDay: number, workdays: readonly number[] = DEFAULT_WORKDAYS): WeekLoad[] {
   if (days.length === 0) return [];
-  const byMonday = new Map<number, number>();
+  const byMonday = new Map<number, { scheduled: number; backlog: number }>();
   for (const day of days) {
     const { monday } = isoWeek(day.date);
-    byMonday.set(monday.getTime(), (byMonday.get(monday.getTime()) ?? 0) + day.images);
+    const week = byMonday.get(monday.getTime()) ?? { scheduled: 0, backlog: 0 };
+    if (day.backlog) week.backlog += day.images;
+    else week.scheduled += day.images;
+    byMonday.set(monday.getTime(), week);
   }
   const mondays = [...byMonday.keys()].sort((a, b) => a - b);
   const capacity = new Set(workdays.filter((d) => d >= 0 && d <= 6)).size * imagesPerDay;
   const rows: WeekLoad[] = [];
   for (let t = mondays[0]; t <= mondays[mondays.length - 1]; t = addDays(new Date(t), 7).getTime()) {
     const { year, week, monday } = isoWeek(new Date(t));
-    const images = byMonday.get(t) ?? 0;
-    rows.push({ week: `${year}-W${String(week).padStart(2, "0")}`, weekStart: monday, images, capacity, overCapacity: images > capacity });
+    const { scheduled, backlog } = byMonday.get(t) ?? { scheduled: 0, backlog: 0 };
+    const images = scheduled + backlog;
+    rows.push({ week: `${year}-W${String(week).padStart(2, "0")}`, weekStart: monday, images, scheduled, backlog, capacity, overCapacity: images > capacity });
   }
   return rows;
+}
+
+/**
+ * The unscheduled backlog laid onto studio days at full capacity from
+ * `start` (moved to the next workday), the way a shot list would fill them;
+ * at most `maxDays` days, so a huge backlog stays a bounded chart.
+ */
+export function projectBacklogDays(images: number, start: Date, imagesPerDay: number, workdays: readonly number[] = DEFAULT_WORKDAYS, maxDays = 366): StudioDayLoad[] {
+  if (!Number.isInteger(imagesPerDay) || imagesPerDay < 1) throw new RangeError("Studio images per day must be a whole number of at least 1: set it in Settings.");
+  const days: StudioDayLoad[] = [];
+  let left = Math.max(0, Math.floor(images));
+  let day = nextWorkday(start, workdays);
+  while (left > 0 && days.length < maxDays) {
+    const shot = Math.min(left, imagesPerDay);
+    days.push({ date: day, images: shot, backlog: true });
+    left -= shot;
+    day = nextWorkday(addDays(day, 1), workdays);
+  }
+  return days;
 }
