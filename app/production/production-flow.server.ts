@@ -51,7 +51,8 @@ function stepJob(queue: typeof postProductionQueue, jobId: (assetId: string, g: 
 
 /**
  * Adds an order's BullMQ flow from the database: the order is the parent,
- * each AI (or store re-process) asset request a child, and under it each
+ * each AI, store re-process or delivered studio asset request a child (a
+ * studio request still waiting for its files has no jobs), and under it each
  * candidate's chain: QC, then post-production, then its generation on the
  * provider's queue, each the child of the step after it. Children ignore a failed dependency so one bad
  * candidate never strands its parent; the parents read the outcome from the
@@ -60,7 +61,7 @@ function stepJob(queue: typeof postProductionQueue, jobId: (assetId: string, g: 
 export async function enqueueOrderFlow(db: PrismaClient, orderId: string): Promise<void> {
   const order = await db.productionOrder.findUniqueOrThrow({
     where: { id: orderId },
-    include: { requests: { where: { source: { in: ["ai", "store"] } }, include: { assets: { select: { id: true, status: true, provider: true, source: true, postStatus: true, qcStatus: true } } } } },
+    include: { requests: { where: { OR: [{ source: { in: ["ai", "store"] } }, { source: "studio", assets: { some: {} } }] }, include: { assets: { select: { id: true, status: true, provider: true, source: true, postStatus: true, qcStatus: true } } } } },
   });
   const g = order.generation;
   const children: FlowJob[] = order.requests.map((request) => ({

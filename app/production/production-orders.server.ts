@@ -186,18 +186,35 @@ export async function enqueueCreatedOrders(db: PrismaClient, result: SendResult)
   }
 }
 
-/** Re-reads a request's candidates and records its rolled-up status (run when its candidates are done). */
+/**
+ * Re-reads a request's candidates and records its rolled-up status (run when its candidates are done).
+ * A studio request still waiting for the studio has no candidates and is left as it is; one with
+ * delivered files (issue #8) rolls up like an AI request.
+ */
 export async function settleRequest(db: PrismaClient | Prisma.TransactionClient, requestId: string): Promise<string> {
   const request = await db.assetRequest.findUniqueOrThrow({ where: { id: requestId }, include: { assets: { select: { status: true, error: true, postStatus: true, postError: true, qcStatus: true }, orderBy: { candidateIndex: "asc" } } } });
-  if (request.source === "studio" || request.assets.length === 0) return request.status;
+  if (request.status === "waiting-studio" || request.assets.length === 0) return request.status;
   const status = rollUpRequest(request.assets.map(candidateStatus));
   const error = status === "failed" ? (request.assets.find((a) => a.error || a.postError)?.error ?? request.assets.find((a) => a.postError)?.postError ?? "every candidate failed") : null;
   await db.assetRequest.update({ where: { id: requestId }, data: { status, error } });
   if (status === "succeeded") {
     // The product now has this kind of asset: the catalog's "still needs" and gap filters read it.
     await db.$executeRaw`UPDATE "Product" SET "producedAssets" = ARRAY(SELECT DISTINCT unnest("producedAssets" || ARRAY[${request.asset}]::text[]) ORDER BY 1) WHERE "id" = ${request.productId}`;
+    if (request.source === "studio") await deliverStudioWaits(db, request);
   }
   return status;
+}
+
+/**
+ * A studio delivery of a kind satisfies the product's earlier orders that were waiting for the
+ * studio to shoot it: their waiting requests are marked delivered and those orders settle again.
+ */
+async function deliverStudioWaits(db: PrismaClient | Prisma.TransactionClient, delivered: { id: string; productId: string; asset: string }): Promise<void> {
+  const where = { productId: delivered.productId, asset: delivered.asset, source: "studio", status: "waiting-studio", id: { not: delivered.id }, order: { status: { not: "canceled" } } } satisfies Prisma.AssetRequestWhereInput;
+  const waiting = await db.assetRequest.findMany({ where, select: { orderId: true } });
+  if (waiting.length === 0) return;
+  await db.assetRequest.updateMany({ where, data: { status: "succeeded", error: null } });
+  for (const orderId of new Set(waiting.map((w) => w.orderId))) await settleOrder(db, orderId);
 }
 
 /** Re-reads an order's requests and records its rolled-up status (run when its requests are done). */
