@@ -125,7 +125,19 @@ export const publishProductQueue: QueueDefinition<{ shopId: string; productId: s
   jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 2000, jitter: 0.5 }, ...retained },
 };
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, ...GENERATE_QUEUES] as const;
+/**
+ * Studio files (issue #8): lists the shops' watched locations (every
+ * STUDIO_WATCH_MS) and imports new files. Repeatable with one worker at a
+ * time; a file is imported once by its watch key whatever runs it, so an
+ * overlapping or retried poll imports nothing twice.
+ */
+export const studioWatchQueue: QueueDefinition<{ shopId?: string }> = {
+  name: "studio-watch",
+  payload: z.object({ shopId: shopDomain.optional() }).strict(),
+  jobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 500, age: 7 * 24 * 3600 } },
+};
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, studioWatchQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

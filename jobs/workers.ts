@@ -9,6 +9,7 @@ import { processPostProduction } from "./processors/post-production";
 import { processPublishProduct } from "./processors/publishing";
 import { processQualityCheck } from "./processors/quality-check";
 import { processGenerate, processProductionOrder, processProductionReconcile, processProductionRequest } from "./processors/production";
+import { processStudioWatch } from "./processors/studio";
 import { PROVIDER_LIMITS } from "./provider-limits";
 import {
   catalogProductQueue,
@@ -24,6 +25,7 @@ import {
   publishProductQueue,
   qualityCheckQueue,
   RECONCILE_SCHEDULE,
+  studioWatchQueue,
   type QueueDefinition,
 } from "./queues";
 import { PROVIDER_IDS } from "../app/providers/provider";
@@ -44,6 +46,8 @@ const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
   [qualityCheckQueue as QueueDefinition<never>, processQualityCheck, { concurrency: 2 }],
   // Mostly waiting on Shopify (uploads, processing, reorder jobs); the shop's cost bucket, not CPU, is the limit.
   [publishProductQueue as QueueDefinition<never>, processPublishProduct, { concurrency: 4 }],
+  // One poll at a time: it lists every watched location and hands new files to the intake one by one.
+  [studioWatchQueue as QueueDefinition<never>, processStudioWatch, { concurrency: 1 }],
   ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 
@@ -52,6 +56,8 @@ export async function scheduleRecurringJobs(): Promise<void> {
   await getQueue(catalogReconcileQueue).upsertJobScheduler("catalog-reconcile-nightly", { pattern: RECONCILE_SCHEDULE, tz: "UTC" }, { name: catalogReconcileQueue.name, data: {} });
   // Production jobs lost from Redis are re-created from the database within a minute.
   await getQueue(productionReconcileQueue).upsertJobScheduler("production-reconcile", { every: PRODUCTION_RECONCILE_EVERY_MS }, { name: productionReconcileQueue.name, data: {} });
+  // New files under the shops' watched studio locations are imported within STUDIO_WATCH_MS.
+  await getQueue(studioWatchQueue).upsertJobScheduler("studio-watch", { every: env().STUDIO_WATCH_MS }, { name: studioWatchQueue.name, data: {} });
 }
 
 /** Starts one BullMQ worker per queue, each with an error listener. */

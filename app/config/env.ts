@@ -30,6 +30,8 @@ const envSchema = z
      */
     QUEUE_LOCK_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000, "must be at least 1000 ms").max(600_000).default(30_000),
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000, "must be at least 1000 ms").max(600_000).default(30_000),
+    /** How often the worker lists each shop's watched studio location (ms); tests shorten it. */
+    STUDIO_WATCH_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(200, "must be at least 200 ms").max(3_600_000).default(30_000),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
     /** Demo mode: the demo shop's Admin API requests go to the local store emulator. */

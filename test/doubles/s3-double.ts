@@ -1,6 +1,7 @@
 /**
  * A minimal S3-compatible server for tests: path-style PUT/GET/HEAD/DELETE
- * of objects held in memory, on 127.0.0.1 with a random (or given) port. It verifies
+ * of objects held in memory and ListObjectsV2 of the bucket (prefix, pages of
+ * max-keys with continuation tokens), on 127.0.0.1 with a random (or given) port. It verifies
  * every request's SigV4 signature the way S3 does (recomputed with the known
  * secret) and answers S3's XML errors, so a wrong key or a signing bug fails
  * the test instead of passing silently.
@@ -16,6 +17,8 @@ export interface S3DoubleObject {
   contentType: string;
   /** How many PUTs wrote this key: lets tests prove an idempotent put wrote once. */
   writes: number;
+  /** When it was last written (listings report it); objects a test sets directly may leave it out. */
+  lastModified?: Date;
 }
 
 export interface S3Double {
@@ -43,6 +46,27 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 
 function xmlError(code: string, message: string, resource: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><Resource>${resource}</Resource><RequestId>double</RequestId></Error>`;
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** ListObjectsV2 as S3 answers it: keys in UTF-8 binary order, at most max-keys per page, an opaque continuation token. */
+function listObjectsV2(bucket: string, objects: Map<string, S3DoubleObject>, query: URLSearchParams, etag: (object: S3DoubleObject) => string): string {
+  const prefix = query.get("prefix") ?? "";
+  const maxKeys = Math.max(1, Math.min(1000, Number(query.get("max-keys") ?? 1000) || 1000));
+  const token = query.get("continuation-token");
+  const after = token ? Buffer.from(token, "base64url").toString("utf8") : (query.get("start-after") ?? "");
+  const keys = [...objects.keys()].filter((key) => key.startsWith(prefix) && key > after).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const page = keys.slice(0, maxKeys);
+  const truncated = keys.length > page.length;
+  const contents = page
+    .map((key) => {
+      const object = objects.get(key)!;
+      return `<Contents><Key>${escapeXml(key)}</Key><LastModified>${(object.lastModified ?? new Date(0)).toISOString()}</LastModified><ETag>${escapeXml(etag(object))}</ETag><Size>${object.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+    })
+    .join("");
+  const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1]!).toString("base64url")}</NextContinuationToken>` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : ""}${next}${contents}</ListBucketResult>`;
 }
 
 function amzDateToMs(value: string): number {
@@ -114,13 +138,17 @@ export async function startS3Double(options: S3DoubleOptions = {}): Promise<S3Do
       const [, bucketName, ...keyParts] = path.split("/");
       if (bucketName !== bucket) return fail(404, "NoSuchBucket", "The specified bucket does not exist");
       const key = keyParts.map((part) => decodeURIComponent(part)).join("/");
-      if (key === "") return fail(400, "InvalidRequest", "This double only serves objects");
-      const stored = objects.get(key);
       const etag = (object: S3DoubleObject) => `"${createHash("md5").update(object.body).digest("hex")}"`;
+      if (key === "") {
+        const query = new URL(req.url ?? "/", "http://double").searchParams;
+        if (method === "GET" && query.get("list-type") === "2") return answer(200, { "content-type": "application/xml" }, listObjectsV2(bucket, objects, query, etag));
+        return fail(400, "InvalidRequest", "This double serves objects and ListObjectsV2 (list-type=2) only");
+      }
+      const stored = objects.get(key);
 
       switch (method) {
         case "PUT": {
-          const object = { body, contentType: req.headers["content-type"] ?? "binary/octet-stream", writes: (stored?.writes ?? 0) + 1 };
+          const object = { body, contentType: req.headers["content-type"] ?? "binary/octet-stream", writes: (stored?.writes ?? 0) + 1, lastModified: new Date() };
           objects.set(key, object);
           return answer(200, { etag: etag(object) });
         }
