@@ -87,14 +87,7 @@ async function studioReference(db: PrismaClient, asset: AssetWithContext, produc
   const shot = kept && chooseStudioReference(target, [kept]) ? kept : chooseStudioReference(target, shots);
   if (!shot) return null;
   const rendition = REFERENCE_CHANNELS.map((channel) => shot.renditions.find((r) => r.channel === channel)).find((r) => r !== undefined);
-  const [media, published] = await Promise.all([
-    db.productMedia.findMany({ where: { productId: asset.productId }, orderBy: { position: "asc" }, select: { id: true, url: true, alt: true, contentType: true } }),
-    db.publication.findMany({ where: { shopId: asset.shopId, productId: asset.productId, mediaId: { not: null } }, select: { mediaId: true } }),
-  ]);
-  // Shotlane's own published images are AI or earlier output: never a garment source.
-  const ours = new Set(published.map((p) => p.mediaId));
-  const colourwayNames = colourways(product.variants.map((v) => ({ sku: null, options: optionsOf(v.options) }))).map((c) => c.colourway);
-  const garment = garmentImageFor(asset.colour, colourwayNames, media.filter((m) => !ours.has(m.id)), product.featuredImageUrl);
+  const garment = await colourwayGarmentImage(db, asset, product);
   if (asset.referenceAssetId !== shot.id) {
     await db.$transaction(async (tx) => {
       const changed = await tx.asset.updateMany({ where: { id: asset.id, OR: [{ referenceAssetId: null }, { referenceAssetId: { not: shot.id } }] }, data: { referenceAssetId: shot.id } });
@@ -110,6 +103,26 @@ async function studioReference(db: PrismaClient, asset: AssetWithContext, produc
     });
   }
   return { modelImageUrl: signedAssetUrl(rendition?.storageKey ?? shot.storageKey!, { expiresInSeconds: SOURCE_URL_LIFETIME_SECONDS }), garmentUrl: garment.url };
+}
+
+/**
+ * The garment image of the asset's colourway (garmentImageFor over the
+ * merchant's own media), for the generation request and for the QC check that
+ * compares the garment's colours with it.
+ */
+export async function colourwayGarmentImage(
+  db: PrismaClient,
+  asset: { shopId: string; productId: string; colour: string | null },
+  product: { featuredImageUrl: string | null; variants: { options: unknown }[] },
+): Promise<{ url: string | null; from: "colourway-image" | "featured-image"; firstColourway: string | null }> {
+  const [media, published] = await Promise.all([
+    db.productMedia.findMany({ where: { productId: asset.productId }, orderBy: { position: "asc" }, select: { id: true, url: true, alt: true, contentType: true } }),
+    db.publication.findMany({ where: { shopId: asset.shopId, productId: asset.productId, mediaId: { not: null } }, select: { mediaId: true } }),
+  ]);
+  // Shotlane's own published images are AI or earlier output: never a garment source.
+  const ours = new Set(published.map((p) => p.mediaId));
+  const colourwayNames = colourways(product.variants.map((v) => ({ sku: null, options: optionsOf(v.options) }))).map((c) => c.colourway);
+  return { ...garmentImageFor(asset.colour, colourwayNames, media.filter((m) => !ours.has(m.id)), product.featuredImageUrl), firstColourway: colourwayNames[0] ?? null };
 }
 
 function optionsOf(value: unknown): Record<string, string> {

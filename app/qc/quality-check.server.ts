@@ -11,6 +11,8 @@ import type { RawImage } from "../imaging/raw-image";
 import { decodeImage } from "../imaging/safe-decode";
 import type { FetchLike } from "../providers/provider";
 import { recipeSpecSchema, type RecipeSpec } from "../recipes/recipe-spec";
+import { colourwayGarmentImage } from "../production/generation-request.server";
+import { sameColour } from "../production/colourway-plan";
 import { addRegeneratedCandidate } from "../review/regenerate.server";
 import { statusAfterChecks } from "../review/review-decision";
 import type { AssetStore } from "../storage/asset-store";
@@ -88,9 +90,17 @@ async function decodeAtMost(bytes: Buffer, edge: number): Promise<RawImage> {
 async function sourceImage(deps: QualityCheckDeps, asset: AssetForQc): Promise<{ image: RawImage | null; note?: string }> {
   try {
     if (asset.source !== "ai") return asset.storageKey ? { image: await decodeAtMost(await deps.store.get(asset.storageKey), SOURCE_EDGE) } : { image: null, note: "the original file is missing" };
-    const product = await deps.db.product.findUnique({ where: { id: asset.productId }, select: { featuredImageUrl: true } });
+    const product = await deps.db.product.findUnique({ where: { id: asset.productId }, select: { featuredImageUrl: true, variants: { select: { options: true }, orderBy: { position: "asc" } } } });
     if (!product?.featuredImageUrl) return { image: null, note: "the product has no featured image to compare with" };
-    const response = await deps.fetch(product.featuredImageUrl, { signal: AbortSignal.timeout(30_000) });
+    let garmentUrl = product.featuredImageUrl;
+    if (asset.referenceAssetId) {
+      // Made from a studio shot of another colourway: compare with this colourway's own image. The featured image shows
+      // another colour, so comparing with it would reject correct output; without an image of the colourway, say so.
+      const garment = await colourwayGarmentImage(deps.db, asset, product);
+      if (garment.from === "colourway-image" && garment.url) garmentUrl = garment.url;
+      else if (!sameColour(asset.colour, garment.firstColourway)) return { image: null, note: `the store has no image of the ${asset.colour} colourway to compare with (give one an alt text naming the colour)` };
+    }
+    const response = await deps.fetch(garmentUrl, { signal: AbortSignal.timeout(30_000) });
     if (!response.ok) {
       await response.body?.cancel();
       return { image: null, note: `the product's image answered HTTP ${response.status}` };

@@ -205,6 +205,12 @@ describe("a studio shot as the AI model reference for a product's other colourwa
     const candidates = requests.flatMap((r) => r.assets);
     const after = await prisma.asset.findMany({ where: { id: { in: candidates.map((c) => c.id) } } });
     expect(after.map((a) => [a.status, a.referenceAssetId])).toEqual(after.map(() => ["stored", studio.id]));
+    // QC does not hold another colourway's featured image against them: with no image of their own colourway, it says so.
+    for (const candidate of after) {
+      const garment = (candidate.qcReport as { checks: { check: string; score: number | null; reason: string }[] }).checks.find((c) => c.check === "garment-colour")!;
+      expect(garment.score).toBeNull();
+      expect(garment.reason).toBe(`Garment colour not measured: the store has no image of the ${candidate.colour} colourway to compare with (give one an alt text naming the colour)`);
+    }
     const first = await prisma.asset.findUniqueOrThrow({ where: { id: candidates[0].id }, include: { request: { include: { order: { select: { id: true, status: true, shopId: true, productId: true, generation: true } } } } } });
     const again = await buildRequestFromDatabase(prisma, first);
     expect(new URL(again.request.modelImageUrl!).pathname).toBe(`/files/${studio.renditionKey}`);
