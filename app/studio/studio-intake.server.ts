@@ -21,7 +21,7 @@ import { fieldErrorsOf } from "../recipes/recipe-spec";
 import { resolveRecipeForProduct } from "../recipes/recipes.server";
 import type { AssetStore } from "../storage/asset-store";
 import { matchStudioFiles, type StudioCatalogProduct, type StudioMatch } from "./file-matching";
-import { ASSIGNABLE_STATUSES, candidateProducts, DISCARDABLE_STATUSES, prefilterIndex, studioAssignmentSchema, type PrefilterIndex, type StudioUploadStatus } from "./studio-intake";
+import { ASSIGNABLE_STATUSES, candidateProducts, DISCARDABLE_STATUSES, nearbyProducts, prefilterIndex, studioAssignmentSchema, type PrefilterIndex, type StudioUploadStatus } from "./studio-intake";
 import { loadStudioSettings } from "./studio-settings.server";
 
 type Tx = Prisma.TransactionClient;
@@ -199,13 +199,16 @@ function optionsOf(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
-/** One file's match: against the products whose SKUs occur in its name, else (for the reason and suggestions) the whole catalog. */
+/**
+ * One file's match: against the products whose SKUs occur in its name; when
+ * that is no match, against the products with a SKU within two edits of a
+ * part of the name, which gives the whole catalog's reason and suggestions.
+ */
 export async function matchStudioFile(db: PrismaClient, shopId: string, fileName: string, template: string): Promise<StudioMatch> {
   const catalog = await studioCatalog(db, shopId);
-  const subset = candidateProducts(catalog, fileName);
-  const [quick] = matchStudioFiles([{ name: fileName }], subset, template);
+  const [quick] = matchStudioFiles([{ name: fileName }], candidateProducts(catalog, fileName), template);
   if (quick!.status === "matched") return quick!;
-  return matchStudioFiles([{ name: fileName }], catalog.catalog, template)[0]!;
+  return matchStudioFiles([{ name: fileName }], nearbyProducts(catalog, fileName), template)[0]!;
 }
 
 // ---------------------------------------------------------------------------

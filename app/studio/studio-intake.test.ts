@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matchStudioFiles, type StudioCatalogProduct } from "./file-matching";
-import { candidateProducts, compactSearchKey, parseStatusFilter, prefilterIndex, studioAssignmentSchema } from "./studio-intake";
+import { candidateProducts, compactSearchKey, nearbyProducts, parseStatusFilter, prefilterIndex, studioAssignmentSchema } from "./studio-intake";
 
 const product = (n: number, skus: (string | null)[], colours: string[] = ["Black"]): StudioCatalogProduct => ({
   productId: `gid://shopify/Product/${n}`,
@@ -38,11 +38,54 @@ describe("candidateProducts", () => {
     for (const name of names) {
       const [whole] = matchStudioFiles([{ name }], all, "{sku}_{view}");
       const [quick] = matchStudioFiles([{ name }], candidateProducts(bigIndex, name), "{sku}_{view}");
-      expect(quick!.status === "matched" ? quick : whole, name).toEqual(whole);
+      const [near] = matchStudioFiles([{ name }], nearbyProducts(bigIndex, name), "{sku}_{view}");
+      expect(quick!.status === "matched" ? quick : near, name).toEqual(whole);
       if (whole!.status === "matched") expect(quick, name).toEqual(whole);
       statuses.push(whole!.status);
     }
     expect(statuses).toEqual(["matched", "matched", "matched", "matched", "unmatched", "matched", "matched", "ambiguous", "unmatched"]);
+  });
+});
+
+describe("nearbyProducts", () => {
+  /** A seeded catalog of structured SKUs (shared prefixes, like real ones) and names with typos, other separators and unknown parts. */
+  function random(seed: number) {
+    let state = seed;
+    return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  }
+
+  it("keeps every SKU within two edits of a part of the name, so the matcher's answer, reason and suggestions equal the whole catalog's", () => {
+    const next = random(7);
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    const colours = ["BLK", "RED", "NVY", "WHT"];
+    const all = Array.from({ length: 200 }, (_, n) => product(n + 1, colours.map((c) => `SL-${pick(["DRS", "TOP", "KNT"])}-${String(n + 1).padStart(4, "0")}-${c}`), ["Black", "Red", "Navy", "White"]));
+    const index = prefilterIndex(all);
+    const views = ["front", "back", "packshot", "zoom", "sideways", "frnt"];
+    let checked = 0;
+    let suggested = 0;
+    for (let i = 0; i < 120; i++) {
+      const base = pick(all).variants[Math.floor(next() * 4)]!.sku!;
+      const chars = [...base];
+      // Zero to three typos: a changed, dropped or doubled character.
+      for (let t = Math.floor(next() * 4); t > 0; t--) {
+        const at = Math.floor(next() * chars.length);
+        const kind = Math.floor(next() * 3);
+        if (kind === 0) chars[at] = pick(["X", "7", "Q", "-"]);
+        else if (kind === 1) chars.splice(at, 1);
+        else chars.splice(at, 0, chars[at]!);
+      }
+      const name = `${chars.join("").replace(/-/g, pick(["-", "_", " ", ""]))}${pick(["_", "-"])}${pick(views)}.jpg`;
+      const [whole] = matchStudioFiles([{ name }], all, "{sku}_{view}");
+      const [quick] = matchStudioFiles([{ name }], candidateProducts(index, name), "{sku}_{view}");
+      const [near] = matchStudioFiles([{ name }], nearbyProducts(index, name), "{sku}_{view}");
+      expect(quick!.status === "matched" ? quick : near, name).toEqual(whole);
+      checked++;
+      if (whole!.status !== "matched" && (whole as { suggestions?: string[] }).suggestions?.length) suggested++;
+    }
+    expect(checked).toBe(120);
+    // The sample must exercise the suggestions, not only clean matches.
+    expect(suggested).toBeGreaterThan(12);
+    expect(nearbyProducts(index, "SL-DRS-0001-BLK_front.jpg").length).toBeLessThan(all.length / 5);
   });
 });
 

@@ -66,20 +66,50 @@ export function prefilterIndex(catalog: readonly StudioCatalogProduct[]): Prefil
   return { catalog, keys, variants };
 }
 
+/** The file's whole base name in compact form (the extension kept: a superset of what the matcher reads). */
+function nameKey(fileName: string): string {
+  return compactSearchKey(fileName.split(/[\\/]/).pop() ?? fileName);
+}
+
 /**
  * The products one of whose SKUs appears in the file's name. Matching the
  * name against these gives the same "matched" answer as against the whole
  * catalog (every SKU the name could split into is among them); any other
- * answer must be worked out against the whole catalog, for its suggestions.
+ * answer is worked out against `nearbyProducts`, for its suggestions.
  */
 export function candidateProducts(index: PrefilterIndex, fileName: string): StudioCatalogProduct[] {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  const dot = base.lastIndexOf(".");
-  const stem = compactSearchKey(dot > 0 ? base.slice(0, dot) : base);
-  if (stem === "") return [];
-  const found: StudioCatalogProduct[] = [];
-  index.keys.forEach((keys, i) => {
-    if (keys.some((key) => stem.includes(key))) found.push(index.catalog[i]!);
-  });
-  return found;
+  const name = nameKey(fileName);
+  if (name === "") return [];
+  return index.catalog.filter((_, i) => index.keys[i]!.some((key) => name.includes(key)));
+}
+
+/**
+ * The products with a SKU within `maxEdits` edits of some part of the name
+ * (Sellers' approximate substring matching), in catalog order. The matcher
+ * suggests SKUs within two edits of the SKU a name was read to have, which is
+ * a part of the name, so matching against these gives the whole catalog's
+ * answer, reasons and suggestions included, without indexing every SKU.
+ */
+export function nearbyProducts(index: PrefilterIndex, fileName: string, maxEdits = 2): StudioCatalogProduct[] {
+  const name = nameKey(fileName);
+  let previous = new Uint16Array(64);
+  let current = new Uint16Array(64);
+  const near = (key: string): boolean => {
+    const m = key.length;
+    if (m <= maxEdits || name.includes(key)) return true;
+    if (m + 1 > previous.length) {
+      previous = new Uint16Array(m + 1);
+      current = new Uint16Array(m + 1);
+    }
+    for (let i = 0; i <= m; i++) previous[i] = i;
+    for (let j = 0; j < name.length; j++) {
+      const c = name.charCodeAt(j);
+      current[0] = 0; // a match may start anywhere in the name
+      for (let i = 1; i <= m; i++) current[i] = Math.min(previous[i]! + 1, current[i - 1]! + 1, previous[i - 1]! + (key.charCodeAt(i - 1) === c ? 0 : 1));
+      if (current[m]! <= maxEdits) return true;
+      [previous, current] = [current, previous];
+    }
+    return false;
+  };
+  return index.catalog.filter((_, i) => index.keys[i]!.some(near));
 }
