@@ -66,7 +66,10 @@ export function StudioCapacityMove({ facets }: StudioCapacityMoveProps) {
   };
   // The confirm applies the previewed selection only: any change to the form asks for a new preview.
   const current = previewed && JSON.stringify(previewed.form) === JSON.stringify(form) ? previewed.result.preview : null;
-  const targetLabel = (target: string) => (target === "unpin" ? "unpin" : `pin to tier ${target}`);
+  const confirmLabel = (preview: { target: string; selected: number }) => {
+    const products = `${preview.selected.toLocaleString("en")} product${preview.selected === 1 ? "" : "s"}`;
+    return preview.target === "unpin" ? `Confirm: unpin ${products}` : `Confirm: pin ${products} to tier ${preview.target}`;
+  };
 
   return (
     <Card>
@@ -132,7 +135,7 @@ export function StudioCapacityMove({ facets }: StudioCapacityMoveProps) {
             ) : null}
             <InlineStack gap="200">
               <Button variant="primary" onClick={() => submit("confirm")} loading={busy && fetcher.formData?.get("intent") === "confirm"}>
-                {`Confirm: ${targetLabel(current.target)} ${current.selected.toLocaleString("en")} product${current.selected === 1 ? "" : "s"}`}
+                {confirmLabel(current)}
               </Button>
             </InlineStack>
           </BlockStack>

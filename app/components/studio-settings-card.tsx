@@ -75,7 +75,7 @@ export function StudioSettingsCard({ studio }: StudioSettingsCardProps) {
     <Card>
       <BlockStack gap="400">
         <Text as="h2" variant="headingMd">
-          Studio
+          Studio days and files
         </Text>
         <FieldErrorsBanner errors={errors} title="Studio settings not saved: fix these" describe={(field) => FIELD_LABELS[field] ?? field} />
         {result?.ok ? <Banner tone="success" title={result.message ?? "Studio settings saved"} /> : null}

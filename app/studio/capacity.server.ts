@@ -186,12 +186,15 @@ async function capacityGroups(db: Db, shopId: string, categories: readonly Garme
   const ids = [...moves.keys()];
   const tiers = ids.map((id) => moves.get(id)!);
   return db.$queryRaw<GroupRow[]>`
-    WITH colours AS (
-      SELECT v."productId" AS id, COUNT(DISTINCT COALESCE(lower(btrim(c.value)), ''))::int AS n
+    WITH variant_colours AS (
+      -- The usual "Color"/"Colour" keys are read directly; only other spellings (" colour", "COLOR") need the key scan.
+      SELECT DISTINCT v."productId" AS id,
+             COALESCE(lower(btrim(COALESCE(v.options->>'Color', v.options->>'Colour',
+               CASE WHEN v.options::text ~* 'colou?r' THEN (SELECT o.value FROM json_each_text(v.options) o WHERE o.key ~* '^\\s*colou?r\\s*$' LIMIT 1) END))), '') AS colour
       FROM "ProductVariant" v
       JOIN "Product" p ON p.id = v."productId" AND p."shopId" = ${shopId}
-      LEFT JOIN LATERAL (SELECT o.value FROM json_each_text(v.options) o WHERE o.key ~* '^\\s*colou?r\\s*$' LIMIT 1) c ON true
-      GROUP BY v."productId"
+    ), colours AS (
+      SELECT id, COUNT(*)::int AS n FROM variant_colours GROUP BY id
     ), tags AS (
       SELECT "productId" AS id, array_agg(lower(btrim(tag))) AS tags FROM "ProductTag" WHERE "shopId" = ${shopId} GROUP BY "productId"
     ), moves AS (

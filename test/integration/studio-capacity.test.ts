@@ -17,15 +17,15 @@ import { mirrorProduct } from "../support/factories";
 const NOW = new Date("2026-12-09T10:00:00Z");
 const gid = (n: number) => `gid://shopify/Product/${n}`;
 
-/** Variants for colourways × sizes ({Colour, Size}), or sizes only. */
-function variants(id: number, colours: string[], sizes = ["S", "M"]): MirrorProduct["variants"] {
+/** Variants for colourways × sizes ({Colour, Size}, the colour under `key`), or sizes only. */
+function variants(id: number, colours: string[], key = "Colour", sizes = ["S", "M"]): MirrorProduct["variants"] {
   const rows = (colours.length ? colours : [null]).flatMap((colour) => sizes.map((size) => ({ colour, size })));
   return rows.map(({ colour, size }, i) => ({
     id: `gid://shopify/ProductVariant/${id}${String(i).padStart(2, "0")}`,
     title: [colour, size].filter(Boolean).join(" / "),
     sku: `SKU-${id}-${colour ?? "X"}-${size}`,
     priceCents: 5000,
-    options: (colour ? { Colour: colour, Size: size } : { Size: size }) as Record<string, string>,
+    options: colour ? { [key]: colour, Size: size } : { Size: size },
     position: i + 1,
   }));
 }
@@ -55,7 +55,7 @@ const AI_SPEND = 2 * IMAGE + (3 * IMAGE + VIDEO) + 2 * (3 * ACCESSORY_IMAGE + VI
 async function seedCatalog(shop: string) {
   await prisma.shop.create({ data: { id: shop, monthlyBudgetCents: 500 } });
   await upsertMirrorProducts(prisma, shop, [
-    mirrorProduct({ id: 1, title: "Linen Wrap Dress", productType: "Dresses", vendor: "Atelier Nord", variants: variants(1, ["Black", "Sand", "Olive"]) }),
+    mirrorProduct({ id: 1, title: "Linen Wrap Dress", productType: "Dresses", vendor: "Atelier Nord", variants: variants(1, ["Black", "Sand", "Olive"], "Color") }),
     mirrorProduct({ id: 2, title: "Basic Tee", productType: "Tops", vendor: "Basics Co", variants: variants(2, []) }),
     mirrorProduct({ id: 3, title: "Striped Tee", productType: "Tops", vendor: "Basics Co", variants: variants(3, ["Navy", " navy ", "Red"]) }),
     mirrorProduct({ id: 4, title: "Done Tee", productType: "Tops", vendor: "Atelier Nord", variants: variants(4, ["White"]) }),
@@ -63,7 +63,7 @@ async function seedCatalog(shop: string) {
     mirrorProduct({ id: 6, title: "Silk Scarf", productType: "Accessories", vendor: "Atelier Nord", variants: variants(6, ["Blue"]) }),
     mirrorProduct({ id: 7, title: "Canvas Tote", productType: "Bags", vendor: "Atelier Nord", variants: variants(7, []) }),
     mirrorProduct({ id: 8, title: "Keyring", productType: "Misc", vendor: "Atelier Nord", tags: ["Category:Accessories"], variants: variants(8, []) }),
-    mirrorProduct({ id: 9, title: "Merino Knit", productType: "Knitwear", vendor: "Atelier Nord", variants: variants(9, ["Grey", "Camel"]) }),
+    mirrorProduct({ id: 9, title: "Merino Knit", productType: "Knitwear", vendor: "Atelier Nord", variants: variants(9, ["Grey", "Camel"], " COLOUR") }),
   ]);
   const route = async (id: number, tier: number | null, pinned: boolean, producedAssets: string[] = []) =>
     prisma.product.update({ where: { id: gid(id) }, data: { tier, pinnedTier: pinned ? tier : null, tierSource: tier === null ? null : pinned ? "pin" : "default", producedAssets } });
