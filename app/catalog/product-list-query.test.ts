@@ -25,4 +25,12 @@ describe("productListSearch", () => {
     expect(parseProductListQuery(new URLSearchParams(search.slice(1)))).toMatchObject({ ok: true, query: { q: "wrap dress", page: 2 } });
     expect(productListSearch({ page: 1 })).toBe("");
   });
+
+  it("keeps the shot list status filter in links and refuses an unknown one by name", () => {
+    const search = productListSearch({ shotList: "sent", page: 1, pageSize: 50 });
+    expect(search).toBe("?shotList=sent");
+    expect(parseProductListQuery(new URLSearchParams(search.slice(1)))).toEqual({ ok: true, query: { shotList: "sent", page: 1, pageSize: 50 } });
+    const bad = parseProductListQuery(new URLSearchParams("shotList=lost"));
+    expect(bad.ok ? null : bad.errors.shotList).toBe("shotList must be none, draft, sent, shooting or delivered");
+  });
 });

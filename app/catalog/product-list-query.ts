@@ -20,6 +20,8 @@ export const productListQuerySchema = z.object({
   tier: z.enum(["1", "2", "3", "unrouted"], { error: "must be 1, 2, 3 or unrouted" }).optional(),
   lane: z.enum(["studio", "hybrid", "ai"], { error: "must be studio, hybrid or ai" }).optional(),
   gap: z.enum(["on-model", "video", "packshot"], { error: "must be on-model, video or packshot" }).optional(),
+  /** The status of the product's newest shot list, or "none" for products never put on one. */
+  shotList: z.enum(["none", "draft", "sent", "shooting", "delivered"], { error: "must be none, draft, sent, shooting or delivered" }).optional(),
   page: z.coerce.number({ error: "must be a page number" }).int("must be a whole number").min(1, "must be 1 or more").max(100_000).default(1),
   pageSize: z.coerce
     .number()

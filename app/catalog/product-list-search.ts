@@ -3,7 +3,7 @@ import type { ProductListQuery } from "./product-list-query";
 /** The same query as URL params, without defaults, for links (pagination keeps the filters). */
 export function productListSearch(query: Partial<ProductListQuery>): string {
   const params = new URLSearchParams();
-  for (const key of ["q", "type", "vendor", "tag", "collection", "tier", "lane", "gap"] as const) {
+  for (const key of ["q", "type", "vendor", "tag", "collection", "tier", "lane", "gap", "shotList"] as const) {
     const value = query[key];
     if (value) params.set(key, value);
   }

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { DEFAULT_PLANS, gapKinds, laneOf, type PlanItem } from "../production/production-plan";
 import type { Tier } from "../routing/tier-rules";
+import { latestShotLists, productIdsByShotListStatus, type LatestShotList } from "../studio/shot-lists.server";
 import type { MirrorProduct } from "./product-mirror";
 import type { ProductListQuery } from "./product-list-query";
 
@@ -8,7 +9,18 @@ import type { ProductListQuery } from "./product-list-query";
 export type ProductListItem = Pick<
   MirrorProduct,
   "id" | "legacyId" | "title" | "handle" | "productType" | "vendor" | "status" | "minPriceCents" | "maxPriceCents" | "currencyCode" | "variantCount" | "imageCount" | "featuredImageUrl" | "tags"
-> & { collections: string[]; tier: number | null; tierSource: string | null; tierRuleId: string | null; producedAssets: string[] };
+> & {
+  collections: string[];
+  tier: number | null;
+  tierSource: string | null;
+  tierRuleId: string | null;
+  producedAssets: string[];
+  /** YYYY-MM-DD, for the studio's shot list order. */
+  launchDate: string | null;
+  priority: number | null;
+  /** The product's newest shot list, if it was ever put on one. */
+  shotList: LatestShotList | null;
+};
 
 export interface ProductListFacets {
   types: string[];
@@ -51,9 +63,17 @@ export function productListWhere(shopId: string, query: ProductListQuery, plan?:
   };
 }
 
-/** One page of the mirror, filtered and searched in the database (never in memory). */
+/** The shot list filter as ids: products whose newest list has the status, or (none) products on no list. */
+async function shotListFilter(db: PrismaClient, shopId: string, query: ProductListQuery): Promise<Prisma.ProductWhereInput | undefined> {
+  if (!query.shotList) return undefined;
+  if (query.shotList === "none") return { id: { notIn: await productIdsByShotListStatus(db, shopId, "any") } };
+  return { id: { in: await productIdsByShotListStatus(db, shopId, query.shotList) } };
+}
+
+/** One page of the mirror, filtered and searched in the database (never in memory), with each row's newest shot list (one more query per page). */
 export async function listProducts(db: PrismaClient, shopId: string, query: ProductListQuery, plans: Record<Tier, PlanItem[]> = DEFAULT_PLANS): Promise<ProductListPage> {
-  const where = productListWhere(shopId, query, planFilter(query, plans));
+  const filters = [planFilter(query, plans), await shotListFilter(db, shopId, query)].filter((f): f is Prisma.ProductWhereInput => f !== undefined);
+  const where = productListWhere(shopId, query, filters.length === 0 ? undefined : filters.length === 1 ? filters[0] : { AND: filters });
   const [total, rows] = await Promise.all([
     db.product.count({ where }),
     db.product.findMany({
@@ -64,6 +84,11 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
       include: { tags: { select: { tag: true } }, collections: { select: { collection: { select: { title: true } } } } },
     }),
   ]);
+  const shotLists = await latestShotLists(
+    db,
+    shopId,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((row) => ({
       id: row.id,
@@ -85,6 +110,9 @@ export async function listProducts(db: PrismaClient, shopId: string, query: Prod
       tierSource: row.tierSource,
       tierRuleId: row.tierRuleId,
       producedAssets: row.producedAssets,
+      launchDate: row.launchDate ? row.launchDate.toISOString().slice(0, 10) : null,
+      priority: row.priority,
+      shotList: shotLists.get(row.id) ?? null,
     })),
     total,
     page: query.page,

@@ -1,5 +1,5 @@
-import { useFetcher, useNavigate, useNavigation } from "@remix-run/react";
-import { Badge, Banner, Box, Card, ChoiceList, Filters, IndexTable, InlineStack, Text, useIndexResourceState, type FilterInterface } from "@shopify/polaris";
+import { Link, useFetcher, useNavigate, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Card, ChoiceList, Filters, FormLayout, IndexTable, InlineStack, Modal, Select, Text, TextField, useIndexResourceState, type FilterInterface } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { ProductListFacets, ProductListPage } from "../catalog/product-list.server";
 import type { ProductListQuery } from "../catalog/product-list-query";
@@ -7,9 +7,12 @@ import type { SendResult } from "../production/production-orders.server";
 import { productListSearch } from "../catalog/product-list-search";
 import { formatPriceRange } from "./format-price";
 import { stillNeeded, type PlanItem } from "../production/production-plan";
+import type { LaunchResult } from "../studio/launch-dates.server";
+import { SHOT_LIST_STATUS_LABELS } from "../studio/shot-list";
+import type { LatestShotList } from "../studio/shot-lists.server";
 
 type SendResponse = ({ ok: true } & SendResult) | { ok: false; error: string };
-type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier" | "lane" | "gap";
+type FilterKey = "type" | "vendor" | "tag" | "collection" | "tier" | "lane" | "gap" | "shotList";
 type PlanSummary = { lane: string; items: PlanItem[] };
 
 interface Props {
@@ -42,6 +45,22 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
     reprocess.submit({ productIds: JSON.stringify(selectedResources) }, { method: "post", action: "/api/production/reprocess" });
     clearSelection();
   };
+  const launch = useFetcher<LaunchResult>();
+  const [launchOpen, setLaunchOpen] = useState(false);
+  const [launchIds, setLaunchIds] = useState<string[]>([]);
+  const [dismissedLaunch, setDismissedLaunch] = useState<LaunchResult | undefined>(undefined);
+  const openLaunch = () => {
+    setLaunchIds(selectedResources);
+    setLaunchOpen(true);
+  };
+  // The modal closes once the launch dates are saved; a refusal keeps it open with the reason.
+  useEffect(() => {
+    if (launch.state === "idle" && launch.data?.ok) {
+      setLaunchOpen(false);
+      clearSelection();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [launch.state, launch.data]);
   // A dismissed result stays hidden until the next send answers.
   const [dismissedSend, setDismissedSend] = useState<SendResponse | undefined>(undefined);
 
@@ -91,9 +110,16 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
       { label: "Needs video", value: "video" },
       { label: "Needs a packshot", value: "packshot" },
     ]),
+    choice("shotList", "Shot list status", [
+      { label: "On no shot list", value: "none" },
+      { label: "Draft", value: "draft" },
+      { label: "Sent", value: "sent" },
+      { label: "Shooting", value: "shooting" },
+      { label: "Delivered", value: "delivered" },
+    ]),
   ];
   const collectionTitle = (id: string) => facets.collections.find((c) => c.id === id)?.title ?? id;
-  const appliedFilters = (["type", "vendor", "tag", "collection", "tier", "lane", "gap"] as const)
+  const appliedFilters = (["type", "vendor", "tag", "collection", "tier", "lane", "gap", "shotList"] as const)
     .filter((key) => query[key])
     .map((key) => ({
       key,
@@ -141,6 +167,10 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
           {product.collections.join(", ")}
         </Text>
       </IndexTable.Cell>
+      {/* Last, so the columns before it keep their places. */}
+      <IndexTable.Cell>
+        <ShotListCell shotList={product.shotList} launchDate={product.launchDate} priority={product.priority} />
+      </IndexTable.Cell>
     </IndexTable.Row>
   ));
 
@@ -156,6 +186,14 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
           <SendResultBanner result={reprocess.data} onDismiss={() => setDismissedSend(reprocess.data)} what="re-processing their store images" />
         </Box>
       ) : null}
+      {launch.data && launch.data !== dismissedLaunch && !launchOpen ? (
+        <Box padding="300">
+          <Banner tone={launch.data.ok ? "success" : "critical"} onDismiss={() => setDismissedLaunch(launch.data)}>
+            <Text as="p">{launch.data.ok ? launch.data.message : launch.data.error}</Text>
+          </Banner>
+        </Box>
+      ) : null}
+      <LaunchModal open={launchOpen} count={launchIds.length} busy={launch.state !== "idle"} error={launch.data && !launch.data.ok ? launch.data.error : undefined} onClose={() => setLaunchOpen(false)} onSave={(launchDate, priority) => launch.submit({ productIds: JSON.stringify(launchIds), launchDate, priority }, { method: "post", action: "/api/products/launch" })} />
       {pin.data && !pin.data.ok ? (
         <div role="alert" style={{ padding: "12px 16px" }}>
           <Text as="p" tone="critical">
@@ -190,6 +228,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
         bulkActions={[
           { content: reprocess.state === "idle" ? "Re-process store images" : "Re-processing…", onAction: reprocessSelected, disabled: reprocess.state !== "idle" },
           { content: "Remove pin (follow the rules)", onAction: () => pinSelected("none") },
+          { content: "Set launch date and priority…", onAction: openLaunch },
         ]}
         loading={navigation.state === "loading"}
         headings={[
@@ -202,6 +241,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
           { title: "Price", alignment: "end" },
           { title: "Images", alignment: "end" },
           { title: "Collections" },
+          { title: "Shot list" },
         ]}
         pagination={{
           hasPrevious: page.page > 1,
@@ -251,6 +291,67 @@ function PlanCell({ plan, produced }: { plan?: PlanSummary; produced: string[] }
     <Text as="span" variant="bodySm">
       {LANE_LABEL[plan.lane] ?? plan.lane} lane · {parts ? `needs ${parts}` : "plan complete"}
     </Text>
+  );
+}
+
+const SHOT_LIST_TONE: Record<string, "info" | "attention" | "success" | undefined> = { draft: undefined, sent: "info", shooting: "attention", delivered: "success" };
+
+/** The product's newest shot list ("Shot list #3 · Sent", linking to it) and its launch date and priority. */
+function ShotListCell({ shotList, launchDate, priority }: { shotList: LatestShotList | null; launchDate: string | null; priority: number | null }) {
+  const launchText = [launchDate ? `launch ${launchDate}` : null, priority ? `priority ${priority}` : null].filter(Boolean).join(" · ");
+  return (
+    <BlockStack gap="050">
+      {shotList ? (
+        // The row toggles selection on click; the link opens the list instead.
+        <span onClick={(event) => event.stopPropagation()}>
+          <Link to={`/app/studio/shot-lists/${shotList.id}`}>
+            <Badge tone={SHOT_LIST_TONE[shotList.status]}>{`Shot list #${shotList.number} · ${SHOT_LIST_STATUS_LABELS[shotList.status] ?? shotList.status}`}</Badge>
+          </Link>
+        </span>
+      ) : (
+        <Text as="span" tone="subdued">
+          —
+        </Text>
+      )}
+      {launchText ? (
+        <Text as="span" variant="bodySm" tone="subdued">
+          {launchText}
+        </Text>
+      ) : null}
+    </BlockStack>
+  );
+}
+
+/** Launch date and priority for the selected products; blank fields clear them. */
+function LaunchModal({ open, count, busy, error, onClose, onSave }: { open: boolean; count: number; busy: boolean; error?: string; onClose(): void; onSave(launchDate: string, priority: string): void }) {
+  const [launchDate, setLaunchDate] = useState("");
+  const [priority, setPriority] = useState("");
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      title={`Launch date and priority for ${count} product${count === 1 ? "" : "s"}`}
+      primaryAction={{ content: "Save", onAction: () => onSave(launchDate, priority), loading: busy }}
+      secondaryActions={[{ content: "Cancel", onAction: onClose }]}
+    >
+      <Modal.Section>
+        <FormLayout>
+          {error ? (
+            <Banner tone="critical">
+              <Text as="p">{error}</Text>
+            </Banner>
+          ) : null}
+          <TextField label="Launch date" type="date" value={launchDate} onChange={setLaunchDate} autoComplete="off" helpText="Shot lists shoot the earliest launches first. Leave blank to clear." />
+          <Select
+            label="Priority"
+            options={[{ label: "None", value: "" }, ...[1, 2, 3, 4, 5].map((n) => ({ label: n === 1 ? "1 (first)" : String(n), value: String(n) }))]}
+            value={priority}
+            onChange={setPriority}
+            helpText="Among products launching the same day, a lower number is shot first."
+          />
+        </FormLayout>
+      </Modal.Section>
+    </Modal>
   );
 }
 
