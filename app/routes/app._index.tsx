@@ -20,6 +20,7 @@ export default function CatalogHome() {
         { content: "Tier routing", url: "/app/routing" },
         { content: "Production plans", url: "/app/plans" },
         { content: "Production", url: "/app/production" },
+        { content: "Shot lists", url: "/app/studio/shot-lists" },
         { content: "Review", url: "/app/review" },
         { content: "Publishing", url: "/app/publishing" },
         { content: "Brand recipes", url: "/app/recipes" },
