@@ -262,7 +262,7 @@ const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 // Registering a file
 
 /** A watched file's row left "uploading" this long was abandoned by a crashed poll: the next poll finishes it. */
-const STALE_UPLOADING_MS = 10 * 60_000;
+export const STALE_UPLOADING_MS = 10 * 60_000;
 
 async function claimRow(db: PrismaClient, input: RegisterStudioFileInput): Promise<{ row: UploadRow; fresh: boolean }> {
   const { shopId } = input;

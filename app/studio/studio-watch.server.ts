@@ -19,7 +19,7 @@ import { env } from "../config/env";
 import { DEFAULT_DECODE_LIMITS } from "../imaging/safe-decode";
 import type { AssetStore } from "../storage/asset-store";
 import { EMPTY_PAYLOAD_SHA256, signRequest, uriEncode } from "../storage/sigv4";
-import { recordUnreadableStudioFile, registerStudioFile, type StudioIntakeDeps } from "./studio-intake.server";
+import { recordUnreadableStudioFile, registerStudioFile, STALE_UPLOADING_MS, type StudioIntakeDeps } from "./studio-intake.server";
 import { isTemporaryName, parseListObjectsV2, parseWatchLocation, stillBeingWritten, watchKeyOf, watchLocationProblem, type WatchLocation } from "./studio-watch";
 
 export const STUDIO_WATCH_ACTOR = "system:studio-watch";
@@ -59,6 +59,8 @@ export interface StudioWatchResult {
   failed: number;
   /** Shops whose location could not be listed, with the reason. */
   problems: { shopId: string; message: string }[];
+  /** Files whose import broke off (storage or database errors); a later poll takes them again. */
+  errors: string[];
 }
 
 interface ListedFile {
@@ -208,7 +210,7 @@ async function reportProblem(db: PrismaClient, shopId: string, message: string |
 /** Lists every watched location once and imports what is new; one shop's broken location never stops the others. */
 export async function pollStudioWatch(deps: StudioWatchDeps, options: { shopId?: string } = {}): Promise<StudioWatchResult> {
   const { db } = deps;
-  const result: StudioWatchResult = { shops: 0, listed: 0, imported: 0, waiting: 0, failed: 0, problems: [] };
+  const result: StudioWatchResult = { shops: 0, listed: 0, imported: 0, waiting: 0, failed: 0, problems: [], errors: [] };
   const watched = await db.studioSettings.findMany({
     where: { watchPrefix: { not: null }, shop: { uninstalledAt: null }, ...(options.shopId ? { shopId: options.shopId } : {}) },
     select: { shopId: true, watchPrefix: true },
@@ -249,7 +251,11 @@ async function pollShop(deps: StudioWatchDeps, shopId: string, watchPrefix: stri
   const keyed = listed.map((file) => ({ file, watchKey: watchKeyOf(file.key, file.size, file.version) }));
   const known = new Set<string>();
   for (let i = 0; i < keyed.length; i += 1000) {
-    const rows = await db.studioUpload.findMany({ where: { shopId, watchKey: { in: keyed.slice(i, i + 1000).map((k) => k.watchKey) }, status: { not: "uploading" } }, select: { watchKey: true } });
+    // A row still "uploading" is being taken in by another poll, unless that poll died long ago.
+    const rows = await db.studioUpload.findMany({
+      where: { shopId, watchKey: { in: keyed.slice(i, i + 1000).map((k) => k.watchKey) }, OR: [{ status: { not: "uploading" } }, { updatedAt: { gt: new Date(Date.now() - STALE_UPLOADING_MS) } }] },
+      select: { watchKey: true },
+    });
     for (const row of rows) known.add(row.watchKey!);
   }
   const now = deps.now?.() ?? Date.now();
@@ -278,7 +284,12 @@ async function pollShop(deps: StudioWatchDeps, shopId: string, watchPrefix: stri
       }
       continue;
     }
-    await registerStudioFile({ db, store: deps.store, demo: deps.demo, startOrder: deps.startOrder }, { shopId, channel: "watch", fileName: file.name, sourceKey: file.key, watchKey, bytes: bytes.bytes, actor: STUDIO_WATCH_ACTOR });
-    result.imported++;
+    try {
+      await registerStudioFile({ db, store: deps.store, demo: deps.demo, startOrder: deps.startOrder }, { shopId, channel: "watch", fileName: file.name, sourceKey: file.key, watchKey, bytes: bytes.bytes, actor: STUDIO_WATCH_ACTOR });
+      result.imported++;
+    } catch (error) {
+      // The database or the asset store failed mid-way: the file's row (if any) is finished by a later poll.
+      result.errors.push(`${file.key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ const { startTestStore, TEST_SHOP } = await import("../support/emulator");
 const { emptyQueues } = await import("../support/shop-rows");
 const { catalogProducts, studioShot, syncTestCatalog } = await import("../support/studio-fixtures");
 const { testLoopbackPorts } = await import("../support/test-env");
+const { watchKeyOf } = await import("../../app/studio/studio-watch");
 
 type Deps = Parameters<typeof pollStudioWatch>[0];
 
@@ -150,6 +151,21 @@ describe("watched studio location: new files imported once, half-written ones le
     // Every request was signed and accepted.
     expect(s3.log.filter((entry) => entry.status === 403)).toEqual([]);
     expect(s3.log.some((entry) => entry.method === "GET" && entry.path === "/studio-drop")).toBe(true);
+  });
+
+  it("finishes a file whose poll died half-way (its row left taking it in), once that row is stale, in the same row", async () => {
+    const name = `${skus[1]}_detail.jpg`;
+    const file = await dropFile(name, await studioShot(10, 480, 640));
+    const info = await stat(file);
+    const watchKey = watchKeyOf(name, info.size, Math.floor(info.mtimeMs));
+    const row = await prisma.studioUpload.create({ data: { shopId: TEST_SHOP, channel: "watch", fileName: name, sourceKey: name, watchKey, size: info.size, status: "uploading", createdBy: STUDIO_WATCH_ACTOR } });
+    await pollStudioWatch(deps());
+    // Another poll may still be on it: left alone.
+    expect(await pollStudioWatch(deps())).toMatchObject({ imported: 0, waiting: 0 });
+    expect((await prisma.studioUpload.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("uploading");
+    await prisma.$executeRaw`UPDATE "StudioUpload" SET "updatedAt" = now() - interval '11 minutes' WHERE "id" = ${row.id}`;
+    expect(await pollStudioWatch(deps())).toMatchObject({ imported: 1 });
+    expect(await prisma.studioUpload.findMany({ where: { shopId: TEST_SHOP, watchKey } })).toEqual([expect.objectContaining({ id: row.id, status: "ingested", assetId: expect.any(String) })]);
   });
 
   it("reports a location it cannot list once, with the fix, and goes on with other shops", async () => {
