@@ -14,8 +14,10 @@ import { fieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
 import { assetStore } from "../storage/asset-store.server";
 import type { AssetStore } from "../storage/asset-store";
 import { colourways } from "./shot-list";
-import { registerStudioFile, type StudioUploadView } from "./studio-intake.server";
-import { ABANDONED_UPLOAD_REASON, STUDIO_CHUNK_BYTES, STUDIO_UPLOAD_IDLE_MS, studioUploadStartSchema, uploadSourceKey } from "./upload-chunks";
+import { listStudioUploads, registerStudioFile, STUDIO_UPLOADS_PER_PAGE, type StudioUploadView } from "./studio-intake.server";
+import { studioNamingExample } from "./studio-settings";
+import { loadStudioSettings, studioNamingSample } from "./studio-settings.server";
+import { ABANDONED_UPLOAD_REASON, MAX_STUDIO_UPLOAD_BYTES, STUDIO_CHUNK_BYTES, STUDIO_UPLOAD_IDLE_MS, studioUploadStartSchema, uploadSourceKey } from "./upload-chunks";
 
 /** Where chunks wait until the file is complete; one file per upload. */
 export function stagingDirectory(): string {
@@ -378,4 +380,60 @@ export async function searchStudioProducts(db: PrismaClient, shopId: string, que
       colours: colourways(variants).flatMap((c) => (c.colourway ? [c.colourway] : [])),
     };
   });
+}
+
+// ---------------------------------------------------------------------------
+// The Studio uploads page
+
+/** The files table's tabs: each a set of statuses. */
+const FILE_FILTERS = [
+  { value: "all", label: "All", statuses: [] },
+  { value: "attention", label: "Needs attention", statuses: ["unmatched", "ambiguous", "duplicate", "rejected"] },
+  { value: "ingested", label: "Ingested", statuses: ["ingested"] },
+  { value: "uploading", label: "Uploading", statuses: ["uploading"] },
+  { value: "failed", label: "Failed", statuses: ["failed"] },
+  { value: "discarded", label: "Discarded", statuses: ["discarded"] },
+] as const;
+export type StudioFileFilter = (typeof FILE_FILTERS)[number]["value"];
+
+export interface StudioUploadsPageData {
+  uploads: StudioUploadView[];
+  total: number;
+  page: number;
+  pageCount: number;
+  filter: StudioFileFilter;
+  /** The tabs with how many files each holds. */
+  filters: { value: StudioFileFilter; label: string; count: number }[];
+  /** The shop's naming convention and a file name that follows it for one of its products. */
+  namingTemplate: string;
+  exampleName: string | null;
+  maxBytes: number;
+}
+
+/** The page's data for `?status=<filter>&page=<n>` (unknown values fall back to all, page 1). */
+export async function loadStudioUploadsPage(db: PrismaClient, shopId: string, params: URLSearchParams): Promise<StudioUploadsPageData> {
+  const filter = FILE_FILTERS.find((f) => f.value === params.get("status")) ?? FILE_FILTERS[0];
+  const requested = Number.parseInt(params.get("page") ?? "1", 10);
+  const [settings, sample] = await Promise.all([loadStudioSettings(db, shopId), studioNamingSample(db, shopId)]);
+  let page = Number.isFinite(requested) && requested >= 1 ? requested : 1;
+  let list = await listStudioUploads(db, shopId, { status: [...filter.statuses], page });
+  const pageCount = Math.max(1, Math.ceil(list.total / STUDIO_UPLOADS_PER_PAGE));
+  if (page > pageCount) {
+    page = pageCount;
+    list = await listStudioUploads(db, shopId, { status: [...filter.statuses], page });
+  }
+  const count = (statuses: readonly string[]) =>
+    statuses.length === 0 ? Object.values(list.counts).reduce((a, b) => a + b, 0) : statuses.reduce((sum, status) => sum + (list.counts[status] ?? 0), 0);
+  const example = studioNamingExample(settings.namingTemplate, sample.product);
+  return {
+    uploads: list.uploads,
+    total: list.total,
+    page,
+    pageCount,
+    filter: filter.value,
+    filters: FILE_FILTERS.map((f) => ({ value: f.value, label: f.label, count: count(f.statuses) })),
+    namingTemplate: settings.namingTemplate,
+    exampleName: example.ok ? example.fileName : null,
+    maxBytes: MAX_STUDIO_UPLOAD_BYTES,
+  };
 }
