@@ -204,7 +204,7 @@ export class ChunkedUploader {
     this.pump();
   }
 
-  /** Forgets finished files (done or failed) from the list. */
+  /** Forgets the files that are done from the list (failed ones stay, to retry). */
   clearFinished(): void {
     for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i].item.state === "done") this.entries.splice(i, 1);
     this.changed();
