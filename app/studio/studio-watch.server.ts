@@ -232,7 +232,7 @@ export async function pollStudioWatch(deps: StudioWatchDeps, options: { shopId?:
 async function pollShop(deps: StudioWatchDeps, shopId: string, watchPrefix: string, result: StudioWatchResult): Promise<void> {
   const { db } = deps;
   // Names are matched against the catalog mirror: before the first sync, or while one runs, they would match half a catalog.
-  if (!(await db.product.findFirst({ where: { shopId }, select: { id: true } }))) throw new WatchProblem("waiting for the first catalog sync: studio files are matched against the catalog");
+  if (!(await db.product.findFirst({ where: { shopId }, select: { id: true } }))) return;
   // (A run older than an hour is a stuck one the catalog reconciler deals with; it does not stop the watch.)
   if (await db.syncRun.findFirst({ where: { shopId, status: { in: [...ACTIVE_SYNC_STATUSES] }, createdAt: { gt: new Date(Date.now() - 3_600_000) } }, select: { id: true } })) return;
 

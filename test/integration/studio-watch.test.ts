@@ -188,7 +188,7 @@ describe("watched studio location: new files imported once, half-written ones le
       const deadline = Date.now() + 20_000;
       let row = null;
       while (!row && Date.now() < deadline) {
-        row = await prisma.studioUpload.findFirst({ where: { shopId: TEST_SHOP, sourceKey: "DSC0001.jpg" } });
+        row = await prisma.studioUpload.findFirst({ where: { shopId: TEST_SHOP, sourceKey: "DSC0001.jpg", status: { not: "uploading" } } });
         if (!row) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(row).toMatchObject({ channel: "watch", status: "unmatched", reason: expect.stringMatching(/does not follow the naming convention/) });
