@@ -146,6 +146,12 @@ async function titlesOf(db: PrismaClient | Tx, shopId: string, rows: readonly Up
   return new Map(products.map((p) => [p.id, p.title]));
 }
 
+/** The views of rows of one shop, with their product and candidate titles in one query (the upload API's answers). */
+export async function studioUploadViews(db: PrismaClient | Tx, shopId: string, rows: readonly UploadRow[]): Promise<StudioUploadView[]> {
+  const titles = await titlesOf(db, shopId, rows);
+  return rows.map((row) => toView(row, titles));
+}
+
 async function viewOf(db: PrismaClient, shopId: string, uploadId: string): Promise<StudioUploadView> {
   const row = await db.studioUpload.findFirstOrThrow({ where: { id: uploadId, shopId } });
   return toView(row, await titlesOf(db, shopId, [row]));

@@ -1,8 +1,10 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
+import { env } from "../config/env";
 import { ensureShop } from "../catalog/catalog-sync.server";
 import { fieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
 import type { StudioCatalogProduct } from "./file-matching";
+import { parseWatchLocation, watchLocationProblem } from "./studio-watch";
 import { DEFAULT_STUDIO_SETTINGS, STUDIO_NAMING_SAMPLE, studioSettingsSchema, type StudioSettings } from "./studio-settings";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -28,6 +30,10 @@ export async function saveStudioSettings(db: PrismaClient, shopId: string, input
     return { ok: false, errors };
   }
   const after: StudioSettings = parsed.data;
+  // The worker refuses a location this shop may not read (another shop's folder, a local folder in production): say so now, not at the first poll.
+  const location = after.watchPrefix === null ? null : parseWatchLocation(after.watchPrefix, process.cwd());
+  const problem = location && watchLocationProblem(location, shopId, { production: env().NODE_ENV === "production", assetBucket: env().SHOTLANE_S3_BUCKET });
+  if (problem) return { ok: false, errors: { watchPrefix: problem } };
   await ensureShop(db, shopId);
   await db.$transaction(async (tx) => {
     const before = await loadStudioSettings(tx, shopId);

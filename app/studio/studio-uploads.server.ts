@@ -14,7 +14,7 @@ import { fieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
 import { assetStore } from "../storage/asset-store.server";
 import type { AssetStore } from "../storage/asset-store";
 import { colourways } from "./shot-list";
-import { listStudioUploads, registerStudioFile, STUDIO_UPLOADS_PER_PAGE, type StudioUploadView } from "./studio-intake.server";
+import { listStudioUploads, registerStudioFile, STUDIO_UPLOADS_PER_PAGE, studioUploadViews, type StudioUploadView } from "./studio-intake.server";
 import { studioNamingExample } from "./studio-settings";
 import { loadStudioSettings, studioNamingSample } from "./studio-settings.server";
 import { ABANDONED_UPLOAD_REASON, MAX_STUDIO_UPLOAD_BYTES, STUDIO_CHUNK_BYTES, STUDIO_UPLOAD_IDLE_MS, studioUploadStartSchema, uploadSourceKey } from "./upload-chunks";
@@ -35,29 +35,8 @@ type Db = PrismaClient | Prisma.TransactionClient;
 // ---------------------------------------------------------------------------
 // Views
 
-/** The view of a row, with the titles of its product and candidate products. */
-async function viewsOf(db: Db, rows: StudioUpload[]): Promise<StudioUploadView[]> {
-  const ids = [...new Set(rows.flatMap((row) => [...(row.productId ? [row.productId] : []), ...row.candidateIds]))];
-  const titles = new Map(ids.length === 0 ? [] : (await db.product.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((p) => [p.id, p.title] as const));
-  return rows.map((row) => ({
-    id: row.id,
-    channel: row.channel === "watch" ? "watch" : "upload",
-    fileName: row.fileName,
-    status: row.status,
-    reason: row.reason,
-    suggestions: row.suggestions,
-    candidates: row.candidateIds.map((productId) => ({ productId, title: titles.get(productId) ?? productId })),
-    productId: row.productId,
-    productTitle: row.productId ? (titles.get(row.productId) ?? null) : null,
-    sku: row.sku,
-    colour: row.colour,
-    assetKind: row.assetKind,
-    assetId: row.assetId,
-    size: row.size,
-    receivedBytes: row.receivedBytes,
-    createdAt: row.createdAt.toISOString(),
-  }));
-}
+/** The view of rows (all of one shop), with the titles of their products and candidate products. */
+const viewsOf = (db: Db, rows: StudioUpload[]): Promise<StudioUploadView[]> => (rows.length === 0 ? Promise.resolve([]) : studioUploadViews(db, rows[0]!.shopId, rows));
 
 /** One of the shop's studio files, or null (also for another shop's id). */
 export async function getStudioUpload(db: Db, shopId: string, uploadId: string): Promise<StudioUploadView | null> {

@@ -13,7 +13,8 @@ const { post, load } = settingsRoute(ROUTE_SHOP, "42");
 
 const audits = (shopId: string) => prisma.auditEvent.findMany({ where: { shopId, action: "studio.settings.saved" }, orderBy: { id: "asc" } });
 
-const changed: StudioSettings = { imagesPerDay: 450, workdays: [1, 2, 4, 6], leadDays: 10, imagesPerView: 2, namingTemplate: "{sku}-{view}-{index}", watchPrefix: "s3://studio-drops/incoming" };
+/** The settings a shop changes to; its S3 location names the shop's own folder, as the worker requires. */
+const changedFor = (shop: string): StudioSettings => ({ imagesPerDay: 450, workdays: [1, 2, 4, 6], leadDays: 10, imagesPerView: 2, namingTemplate: "{sku}-{view}-{index}", watchPrefix: `s3://studio-drops/incoming/${shop}/` });
 
 describe("studio settings (PostgreSQL, service and the Settings route)", () => {
   beforeAll(async () => {
@@ -30,23 +31,23 @@ describe("studio settings (PostgreSQL, service and the Settings route)", () => {
   });
 
   it("saves every setting with the actor, and audits before and after", async () => {
-    expect(await saveStudioSettings(prisma, SHOP, studioSettingsForm(changed), "user:7")).toEqual({ ok: true, settings: changed });
-    expect(await loadStudioSettings(prisma, SHOP)).toEqual(changed);
-    expect(await prisma.studioSettings.findUniqueOrThrow({ where: { shopId: SHOP } })).toMatchObject({ ...changed, updatedBy: "user:7" });
+    expect(await saveStudioSettings(prisma, SHOP, studioSettingsForm(changedFor(SHOP)), "user:7")).toEqual({ ok: true, settings: changedFor(SHOP) });
+    expect(await loadStudioSettings(prisma, SHOP)).toEqual(changedFor(SHOP));
+    expect(await prisma.studioSettings.findUniqueOrThrow({ where: { shopId: SHOP } })).toMatchObject({ ...changedFor(SHOP), updatedBy: "user:7" });
     const events = await audits(SHOP);
-    expect(events.map((e) => ({ actor: e.actor, subjectId: e.subjectId, data: e.data }))).toEqual([{ actor: "user:7", subjectId: SHOP, data: { before: DEFAULT_STUDIO_SETTINGS, after: changed } }]);
+    expect(events.map((e) => ({ actor: e.actor, subjectId: e.subjectId, data: e.data }))).toEqual([{ actor: "user:7", subjectId: SHOP, data: { before: DEFAULT_STUDIO_SETTINGS, after: changedFor(SHOP) } }]);
   });
 
   it("saves through the Settings route with a signed session token and shows the settings on the page", async () => {
-    const result = await post({ intent: "studio", ...studioSettingsForm(changed), workdays: "6,4,2,1,4" });
+    const result = await post({ intent: "studio", ...studioSettingsForm(changedFor(ROUTE_SHOP)), workdays: "6,4,2,1,4" });
     expect(result).toEqual({ intent: "studio", ok: true, message: "Studio settings saved" });
     const page = await load();
-    expect(page.studio.settings).toEqual(changed);
+    expect(page.studio.settings).toEqual(changedFor(ROUTE_SHOP));
     expect(await audits(ROUTE_SHOP)).toMatchObject([{ actor: "user:42" }]);
   });
 
   it("refuses bad input field by field through the route, and saves nothing", async () => {
-    await saveStudioSettings(prisma, ROUTE_SHOP, studioSettingsForm(changed), "user:42");
+    await saveStudioSettings(prisma, ROUTE_SHOP, studioSettingsForm(changedFor(ROUTE_SHOP)), "user:42");
     const row = await prisma.studioSettings.findUniqueOrThrow({ where: { shopId: ROUTE_SHOP } });
     const eventsBefore = await prisma.auditEvent.count({ where: { shopId: ROUTE_SHOP } });
     const refused = await post({ intent: "studio", imagesPerDay: "0", workdays: "1,8", leadDays: "two", imagesPerView: "1", namingTemplate: "{sku}_{angel}", watchPrefix: "ftp://studio.example.com/in" });
@@ -63,6 +64,12 @@ describe("studio settings (PostgreSQL, service and the Settings route)", () => {
     });
     // Missing fields are refused by name too, not saved as defaults.
     expect(await post({ intent: "studio", imagesPerDay: "300" })).toMatchObject({ ok: false, errors: { workdays: expect.any(String), leadDays: expect.any(String), imagesPerView: expect.any(String), namingTemplate: expect.any(String) } });
+    // Another shop's S3 folder (or none) is refused on save, with the folder to use, not at the worker's first poll.
+    expect(await post({ intent: "studio", ...studioSettingsForm(changedFor(ROUTE_SHOP)), watchPrefix: "s3://studio-drops/incoming/other-shop.myshopify.com/" })).toEqual({
+      intent: "studio",
+      ok: false,
+      errors: { watchPrefix: `the S3 location must contain a folder named after the shop: use s3://studio-drops/incoming/other-shop.myshopify.com/${ROUTE_SHOP}/` },
+    });
     expect(await prisma.studioSettings.findUniqueOrThrow({ where: { shopId: ROUTE_SHOP } })).toEqual(row);
     expect(await prisma.auditEvent.count({ where: { shopId: ROUTE_SHOP } })).toBe(eventsBefore);
   });
