@@ -276,8 +276,9 @@ export async function cancelOrder(db: PrismaClient, shopId: string, orderId: str
 export async function retryOrder(db: PrismaClient, shopId: string, orderId: string, actor: string): Promise<{ candidates: number }> {
   const order = await orderOfShop(db, shopId, orderId);
   if (isOrderActive(order.status) || order.status === "paused") throw new ProductionActionError("This order is still in production; wait for it to finish or cancel it first.");
-  const assets = order.requests.filter((r) => r.source !== "studio").flatMap((r) => r.assets);
-  const again = assets.filter((a) => a.status === "failed" || a.status === "canceled");
+  // Studio files are stored from the start: only their post-production can be run again.
+  const assets = order.requests.flatMap((r) => r.assets);
+  const again = assets.filter((a) => a.source !== "studio" && (a.status === "failed" || a.status === "canceled"));
   const repost = assets.filter((a) => a.status === "stored" && a.postStatus === "failed");
   if (again.length + repost.length === 0) throw new ProductionActionError("Nothing to retry: every candidate of this order was stored and post-processed.");
   await db.$transaction(async (tx) => {

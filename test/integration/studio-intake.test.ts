@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import prisma from "../../app/db.server";
 import { reconcileProduction, requeueOrder } from "../../app/production/production-flow.server";
-import { settleOrder } from "../../app/production/production-orders.server";
+import { retryOrder, settleOrder, settleRequest } from "../../app/production/production-orders.server";
 import { PRODUCT_MEDIA_STATE_QUERY } from "../../app/publishing/publishing-queries";
 import { decideReview } from "../../app/review/review-actions.server";
 import { adminQuery } from "../../app/shopify/admin-graphql.server";
@@ -353,6 +353,18 @@ describe("studio intake: files matched, stored and ingested as studio assets (Po
         const asset = await prisma.asset.findUniqueOrThrow({ where: { id: stranded.assetId! } });
         return asset.reviewStatus === "awaiting-review" && asset.postStatus === "done";
       });
+
+      // A studio file post-production refused (here: a budget stop on background removal) is retried with its order, not uploaded again.
+      await prisma.asset.update({ where: { id: stranded.assetId! }, data: { postStatus: "failed", postErrorCode: "budget", postError: "Background removal was not run", reviewStatus: null, qcStatus: "skipped" } });
+      const refused = await prisma.asset.findUniqueOrThrow({ where: { id: stranded.assetId! } });
+      expect(await settleRequest(prisma, refused.requestId)).toBe("failed");
+      expect(await settleOrder(prisma, stranded.orderId!)).toBe("failed");
+      expect(await retryOrder(prisma, TEST_SHOP, stranded.orderId!, ACTOR)).toEqual({ candidates: 1 });
+      await waitFor("the retried studio asset in review", async () => {
+        const asset = await prisma.asset.findUniqueOrThrow({ where: { id: stranded.assetId! } });
+        return asset.reviewStatus === "awaiting-review" && asset.postStatus === "done" && asset.qcStatus === "done";
+      });
+      expect((await prisma.productionOrder.findUniqueOrThrow({ where: { id: stranded.orderId! } })).status).toBe("completed");
     });
   });
 });
