@@ -2,11 +2,10 @@ import { Link as RemixLink, useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Box, Button, Card, DropZone, InlineStack, ProgressBar, Scrollable, Text } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { ChunkedUploader, type UploadItem, type UploaderSnapshot } from "../studio/chunked-uploader";
-import { STUDIO_IMAGE_EXTENSIONS, STUDIO_VIDEO_EXTENSIONS } from "../studio/file-matching";
 import { ACCEPTED_STUDIO_EXTENSIONS, formatBytes, progressPercent, uploadProgressText } from "../studio/upload-chunks";
 import { StudioFileStatusBadge } from "./studio-upload-status";
 
-const ACCEPT = [...STUDIO_IMAGE_EXTENSIONS, ...STUDIO_VIDEO_EXTENSIONS].map((e) => `.${e}`).join(",");
+const ACCEPT = ACCEPTED_STUDIO_EXTENSIONS.replace(/ /g, "");
 /** The files table is refreshed at most this often while files complete. */
 const TABLE_REFRESH_MS = 1500;
 
@@ -79,8 +78,8 @@ export function StudioUploadDropZone({ namingTemplate, exampleName, maxBytes }: 
     const tooBig = accepted.filter((file) => file.size > maxBytes);
     const empty = accepted.filter((file) => file.size === 0);
     const refusedNow: Refused[] = [
-      ...rejected.map((file) => ({ name: file.name, reason: `not an image or video: upload ${ACCEPTED_STUDIO_EXTENSIONS}` })),
-      ...tooBig.map((file) => ({ name: file.name, reason: `${formatBytes(file.size)} is more than ${formatBytes(maxBytes)}: export it smaller or split the video` })),
+      ...rejected.map((file) => ({ name: file.name, reason: `not a still image the studio lane takes: upload ${ACCEPTED_STUDIO_EXTENSIONS}` })),
+      ...tooBig.map((file) => ({ name: file.name, reason: `${formatBytes(file.size)} is more than ${formatBytes(maxBytes)}: export it smaller` })),
       ...empty.map((file) => ({ name: file.name, reason: "the file is empty (0 bytes): export it again" })),
     ];
     if (refusedNow.length > 0) setRefused((before) => [...refusedNow, ...before]);
@@ -115,7 +114,7 @@ export function StudioUploadDropZone({ namingTemplate, exampleName, maxBytes }: 
           </Text>
         </BlockStack>
         <DropZone accept={ACCEPT} allowMultiple onDrop={onDrop} label="Studio files" labelHidden id="studio-upload-drop-zone">
-          <DropZone.FileUpload actionTitle="Add files" actionHint={`Images (JPEG, PNG, TIFF, WebP, AVIF, HEIC) or videos (MP4, MOV, WebM), up to ${formatBytes(maxBytes)} each. Drop a whole folder's files at once.`} />
+          <DropZone.FileUpload actionTitle="Add files" actionHint={`Images (JPEG, PNG, TIFF, WebP, AVIF), up to ${formatBytes(maxBytes)} each. Drop a whole folder's files at once.`} />
         </DropZone>
         {refused.length > 0 ? (
           <Banner tone="warning" title={`${refused.length} ${refused.length === 1 ? "file was" : "files were"} not uploaded`} onDismiss={() => setRefused([])}>

@@ -17,9 +17,9 @@ const start = (fields: Record<string, unknown>) => studioUploadStartSchema.safeP
 const messages = (result: ReturnType<typeof start>) => (result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
 
 describe("studioUploadStartSchema", () => {
-  it("accepts a studio image or video and normalises the type", () => {
+  it("accepts a studio still and normalises the type", () => {
     expect(start({ type: "IMAGE/JPEG" })).toMatchObject({ success: true, data: { name: "SL-DRS-00042-BLK-M_front.jpg", size: 1234, type: "image/jpeg", lastModified: 1_700_000_000_000 } });
-    expect(start({ name: "clip_video.MOV", type: "" })).toMatchObject({ success: true, data: { type: null } });
+    expect(start({ name: "SKU-1_front.TIF", type: "" })).toMatchObject({ success: true, data: { type: null } });
     expect(start({ type: undefined, lastModified: undefined })).toMatchObject({ success: true, data: { type: null, lastModified: 0 } });
     expect(start({ size: MAX_STUDIO_UPLOAD_BYTES }).success).toBe(true);
   });
@@ -28,7 +28,9 @@ describe("studioUploadStartSchema", () => {
     expect(messages(start({ name: "shoot/a_front.jpg" }))).toEqual(["name: name must not contain / or \\: send the file name without its folder"]);
     expect(messages(start({ name: "C:\\shoot\\a_front.jpg" }))[0]).toMatch(/^name: name must not contain/);
     expect(messages(start({ name: "a\u0007_front.jpg" }))).toEqual(["name: name contains control characters: rename the file"]);
-    expect(messages(start({ name: "notes.pdf" }))).toEqual(["name: .pdf is not accepted: upload images or videos (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif, .heic, .heif, .mp4, .mov, .m4v, .webm)"]);
+    expect(messages(start({ name: "notes.pdf" }))).toEqual(["name: .pdf is not accepted: upload images (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif)"]);
+    expect(messages(start({ name: "SKU-1_video.mp4" }))).toEqual(["name: .mp4 is not accepted: studio videos and HEIC photos are not taken in; export stills as JPEG or TIFF (add clips to the product in Shopify)"]);
+    expect(messages(start({ name: "SKU-1_front.HEIC" }))).toEqual(["name: .heic is not accepted: studio videos and HEIC photos are not taken in; export stills as JPEG or TIFF (add clips to the product in Shopify)"]);
     expect(messages(start({ name: "README" }))[0]).toMatch(/^name: a file without an extension is not accepted/);
     expect(messages(start({ name: "" }))[0]).toBe("name: name is empty: send the file's name");
     expect(messages(start({ name: `${"x".repeat(252)}.jpg` }))[0]).toBe("name: name is longer than 255 characters: shorten the file name");
@@ -37,7 +39,7 @@ describe("studioUploadStartSchema", () => {
   it("refuses empty, fractional and oversized files", () => {
     expect(messages(start({ size: 0 }))).toEqual(["size: the file is empty (0 bytes): export it again"]);
     expect(messages(start({ size: 1.5 }))).toEqual(["size: size must be a whole number of bytes"]);
-    expect(messages(start({ size: MAX_STUDIO_UPLOAD_BYTES + 1 }))).toEqual(["size: the file is larger than 500 MB: export it smaller or split the video"]);
+    expect(messages(start({ size: MAX_STUDIO_UPLOAD_BYTES + 1 }))).toEqual(["size: the file is larger than 500 MB: export it smaller"]);
     expect(messages(start({ size: "12" }))).toEqual(["size: size must be the file's size in bytes"]);
     expect(messages(start({ type: "jpeg image" }))).toEqual(["type: type must look like image/jpeg"]);
   });
