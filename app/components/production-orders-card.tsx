@@ -145,13 +145,14 @@ function AssetRow({ asset }: { asset: ProductionAssetRow }) {
         <InlineStack>
           <MakerBadge asset={asset} />
         </InlineStack>
-        {asset.source === "studio" ? (
+        {asset.source === "studio" && asset.candidates === 0 ? (
           <Text as="p" variant="bodySm" tone="subdued">
             The studio lane makes this asset.
           </Text>
         ) : (
           <Text as="p" variant="bodySm" tone="subdued">
-            {asset.candidates} candidate{asset.candidates === 1 ? "" : "s"}
+            {asset.candidates} {asset.source === "studio" ? "studio file" : "candidate"}
+            {asset.candidates === 1 ? "" : "s"}
             {counts ? `: ${counts}` : ""}
           </Text>
         )}

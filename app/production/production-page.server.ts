@@ -144,6 +144,7 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
               id: true,
               status: true,
               kind: true,
+              colour: true,
               provider: true,
               errorCode: true,
               error: true,
@@ -216,10 +217,13 @@ export async function loadProductionPage(shopId: string, searchParams: URLSearch
           ...request.assets.filter((a) => a.postStatus === "failed").map((a) => (a.postError ? `Post-production: ${a.postError}` : null)),
         ].filter((e): e is string => e !== null)),
       ];
+      // One order can make the same view for several colourways (a studio shot as the reference): name the colour then.
+      const colours = [...new Set(request.assets.map((a) => a.colour).filter((c): c is string => c !== null))];
+      const sameKind = order.requests.filter((r) => r.asset === request.asset).length > 1;
       return {
         id: request.id,
         asset: request.asset,
-        label: assetLabel(request.asset),
+        label: sameKind && colours.length === 1 ? `${assetLabel(request.asset)} · ${colours[0]}` : assetLabel(request.asset),
         source: request.source,
         status: request.status,
         error: request.error,

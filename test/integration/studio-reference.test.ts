@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
+import { loadProductionPage } from "../../app/production/production-page.server";
 import { requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { saveProviderCredential } from "../../app/credentials/credentials.server";
 import { buildRequestFromDatabase } from "../../app/production/generation-request.server";
@@ -218,6 +219,11 @@ describe("a studio shot as the AI model reference for a product's other colourwa
     expect(events).toHaveLength(candidates.length);
     expect(events[0].data).toMatchObject({ referenceAssetId: studio.id, referenceColour: shotColour, referenceView: "on-model-front", garment: "the featured image" });
     expect(plain.every((a) => a.referenceAssetId === null)).toBe(true);
+
+    // The Production page names each colourway's request.
+    const page = await loadProductionPage(TEST_SHOP, new URLSearchParams(), { db: prisma });
+    const shown = page.orders.find((o) => o.id === orderOf(shotProduct.id))!;
+    expect(shown.assets.map((a) => a.label).sort()).toEqual(otherColours.map((c) => `On-model, front · ${c}`).sort());
 
     // The review page's provenance names the reference and links to it.
     const compare = await loadReviewCompare(TEST_SHOP, candidates[0].id, new URLSearchParams(), { db: prisma });
