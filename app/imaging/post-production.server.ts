@@ -3,6 +3,8 @@ import { releaseReservation, reserveSpend, settleSpend, type LedgerSubject } fro
 import { ProviderError, type FetchLike } from "../providers/provider";
 import { recipeSpecSchema } from "../recipes/recipe-spec";
 import type { AssetStore } from "../storage/asset-store";
+import { VideoRejectedError } from "../video/normalize-video.server";
+import { postProcessStudioVideo } from "../video/studio-video.server";
 import type { BackgroundRemover, RemovalProviderId } from "./background-removal/background-remover";
 import { fileNameStem, renderFileName, uniqueFileName } from "./file-naming";
 import { postProcessImage, type PostProcessConfig, type PostProcessDeps, type PostReport } from "./post-process";
@@ -189,6 +191,11 @@ export async function postProcessAsset(deps: PostProductionDeps, assetId: string
   try {
     if (asset.source === "store" && !asset.storageKey) asset = await fetchStoreOriginal(deps, asset);
     if (asset.status !== "stored" || !asset.storageKey) throw new Error(`Asset ${asset.id} is ${asset.status} without a stored file; post-production waits for its generation`);
+    // Only studio clips come here (AI clips are normalised when generated): normalised, not image-processed.
+    if (asset.kind === "video") {
+      await postProcessStudioVideo(deps, { ...asset, storageKey: asset.storageKey });
+      return { outcome: "done" };
+    }
     const recipe = recipeOf(asset);
     const settings = await loadPostProductionSettings(db, asset.shopId);
     const channels = settings.channels.filter((spec) => spec.enabled && (!recipe.channels || recipe.channels.includes(spec.id)));
@@ -211,6 +218,7 @@ export async function postProcessAsset(deps: PostProductionDeps, assetId: string
     return { outcome: "done" };
   } catch (error) {
     if (error instanceof ImageRejectedError) return fail(db, asset, error.code, error.message, true);
+    if (error instanceof VideoRejectedError) return fail(db, asset, "video_rejected", `The clip was refused: ${error.message}`, true);
     if (error instanceof PostProductionRejectedError) return fail(db, asset, error.code, error.message, true);
     if (error instanceof ProviderError && !error.retryable) return fail(db, asset, error.code, `Background removal failed: ${error.message}`, true);
     if (error instanceof Error && error.name === "ProviderNotConfiguredError") return fail(db, asset, "not_configured", error.message, true);

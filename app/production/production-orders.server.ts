@@ -73,7 +73,8 @@ function draftRequests(requests: readonly PlannedRequest[], spec: RecipeSpec, re
  */
 async function usableStudioShots(db: PrismaClient, shopId: string, productIds: string[]): Promise<Map<string, { colour: string | null; asset: string }[]>> {
   const rows = await db.asset.findMany({
-    where: { shopId, productId: { in: productIds }, source: "studio", status: "stored", postStatus: "done" },
+    // Stills only: a studio clip is no model reference, so it must not make AI shoot every colourway.
+    where: { shopId, productId: { in: productIds }, source: "studio", kind: "image", status: "stored", postStatus: "done" },
     select: { productId: true, colour: true, source: true, status: true, postStatus: true, qcVerdict: true, reviewStatus: true, request: { select: { asset: true } } },
   });
   const byProduct = new Map<string, { colour: string | null; asset: string }[]>();

@@ -15,12 +15,12 @@ import { env } from "../config/env";
 import { decodeImage, ImageRejectedError, inspectImage, type ImageFormat } from "../imaging/safe-decode";
 import { enqueueOrderFlow } from "../production/production-flow.server";
 import { ASSET_LABELS, type AssetKind } from "../production/production-plan";
-import { sniffMedia } from "../production/sniff-media";
 import { variantColour } from "../publishing/media-plan";
 import { fieldErrorsOf } from "../recipes/recipe-spec";
 import { resolveRecipeForProduct } from "../recipes/recipes.server";
 import type { AssetStore } from "../storage/asset-store";
-import { matchStudioFiles, type StudioCatalogProduct, type StudioMatch } from "./file-matching";
+import { inspectStudioVideo, sniffStudioVideo } from "../video/studio-video.server";
+import { matchStudioFiles, STUDIO_VIDEO_EXTENSIONS, viewAssetKind, type StudioCatalogProduct, type StudioMatch } from "./file-matching";
 import { ASSIGNABLE_STATUSES, candidateProducts, DISCARDABLE_STATUSES, nearbyProducts, prefilterIndex, studioAssignmentSchema, type PrefilterIndex, type StudioUploadStatus } from "./studio-intake";
 import { loadStudioSettings } from "./studio-settings.server";
 
@@ -221,42 +221,47 @@ export async function matchStudioFile(db: PrismaClient, shopId: string, fileName
 // The bytes
 
 type Inspected =
-  | { ok: true; contentType: string; extension: string; width: number; height: number }
+  | { ok: true; kind: "image" | "video"; label: string; contentType: string; extension: string; width: number; height: number; durationSeconds: number | null }
   | { ok: false; reason: string; contentType: string | null; extension: string };
 
-const IMAGE_TYPES: Record<ImageFormat, { contentType: string; extension: string }> = {
-  jpeg: { contentType: "image/jpeg", extension: "jpg" },
-  png: { contentType: "image/png", extension: "png" },
-  webp: { contentType: "image/webp", extension: "webp" },
-  avif: { contentType: "image/avif", extension: "avif" },
-  tiff: { contentType: "image/tiff", extension: "tif" },
-  heif: { contentType: "image/heif", extension: "heif" },
-  gif: { contentType: "image/gif", extension: "gif" },
+const IMAGE_TYPES: Record<ImageFormat, { contentType: string; extension: string; label: string }> = {
+  jpeg: { contentType: "image/jpeg", extension: "jpg", label: "a JPEG image" },
+  png: { contentType: "image/png", extension: "png", label: "a PNG image" },
+  webp: { contentType: "image/webp", extension: "webp", label: "a WebP image" },
+  avif: { contentType: "image/avif", extension: "avif", label: "an AVIF image" },
+  tiff: { contentType: "image/tiff", extension: "tif", label: "a TIFF image" },
+  heif: { contentType: "image/heif", extension: "heif", label: "a HEIF image" },
+  gif: { contentType: "image/gif", extension: "gif", label: "a GIF image" },
 };
 
+const isVideoName = (fileName: string) => (STUDIO_VIDEO_EXTENSIONS as readonly string[]).includes(fileName.slice(fileName.lastIndexOf(".") + 1).toLowerCase());
+
 /**
- * What the file really is, from its bytes: the header within the pixel and
- * size limits, then a decode at thumbnail size (JPEG shrink-on-load keeps it
- * cheap), which finds truncated and damaged files before they become assets.
+ * What the file really is, from its bytes. A still: the header within the
+ * pixel and size limits, then a decode at thumbnail size (JPEG
+ * shrink-on-load keeps it cheap), which finds truncated and damaged files
+ * before they become assets. A clip: ffmpeg's probe and its first frame
+ * (inspectStudioVideo); the transcode waits for post-production.
  */
-async function inspectStudioBytes(bytes: Buffer): Promise<Inspected> {
+async function inspectStudioBytes(bytes: Buffer, fileName: string): Promise<Inspected> {
   if (bytes.length === 0) return { ok: false, reason: "the file is empty (0 bytes): upload it again", contentType: null, extension: "bin" };
-  const sniffed = sniffMedia(bytes);
-  if (sniffed?.kind === "video") {
-    return {
-      ok: false,
-      reason: `it is ${sniffed.label} video: studio videos are not taken in (yet); add the clip to the product in Shopify, or let the AI lane make the video`,
-      contentType: sniffed.mime,
-      extension: sniffed.extension,
-    };
+  const video = sniffStudioVideo(bytes);
+  if (video) {
+    const clip = await inspectStudioVideo(bytes);
+    if (!clip.ok) return { ok: false, reason: clip.reason, contentType: video.contentType, extension: video.extension };
+    return { ok: true, kind: "video", label: video.label, contentType: video.contentType, extension: video.extension, width: clip.width, height: clip.height, durationSeconds: clip.durationSeconds };
   }
   try {
     const header = await inspectImage(bytes);
     await decodeImage(bytes, { maxEdge: 64 });
     const type = IMAGE_TYPES[header.format];
-    return { ok: true, ...type, width: header.width, height: header.height };
+    return { ok: true, kind: "image", ...type, width: header.width, height: header.height, durationSeconds: null };
   } catch (error) {
     if (!(error instanceof ImageRejectedError)) throw error;
+    // Named as a clip, bytes that are neither a clip nor an image: say what a clip must be, not what an image must be.
+    if (isVideoName(fileName) && error.code === "not_an_image") {
+      return { ok: false, reason: "its bytes are not a video Shotlane can read (nor an image): export the clip again as MP4 (H.264), MOV or WebM and upload it", contentType: null, extension: "bin" };
+    }
     return { ok: false, reason: lowerFirst(error.message), contentType: null, extension: "bin" };
   }
 }
@@ -306,7 +311,7 @@ export async function registerStudioFile(deps: StudioIntakeDeps, input: Register
   if (!fresh) return viewOf(db, shopId, row.id);
   await recordAuditEvent(db, { shopId, actor, action: "studio.file.received", subjectType: "StudioUpload", subjectId: row.id, data: { fileName: input.fileName, channel: input.channel, bytes: bytes.length } });
 
-  const inspected = await inspectStudioBytes(bytes);
+  const inspected = await inspectStudioBytes(bytes, row.fileName);
   const stored = bytes.length > 0 ? await store.put(bytes, { contentType: inspected.contentType ?? "application/octet-stream", extension: inspected.extension }) : null;
   const received = { size: bytes.length, receivedBytes: bytes.length, sha256: stored?.sha256 ?? null, storageKey: stored?.key ?? null, contentType: inspected.contentType, completedAt: new Date() };
 
@@ -322,8 +327,17 @@ export async function registerStudioFile(deps: StudioIntakeDeps, input: Register
   if (match.status !== "matched") {
     return finishRow(deps, row, actor, { ...received, status: match.status, reason: match.reason, suggestions: match.suggestions ?? [], candidateIds: match.productIds ?? [] });
   }
-  if (match.asset === "video") {
-    return finishRow(deps, row, actor, { ...received, status: "rejected", reason: `the name says video but the file is a still image: name it by its view (front, packshot …)` });
+  // The matcher takes any clip extension for the video view; the bytes and the view word must agree with it.
+  if (match.asset === "video" && inspected.kind !== "video") {
+    const named = viewAssetKind(match.view) === "video" ? "the name says video" : `the name ends in .${row.fileName.slice(row.fileName.lastIndexOf(".") + 1)}, a clip's extension,`;
+    return finishRow(deps, row, actor, { ...received, status: "rejected", reason: `${named} but the file is ${inspected.label}: name the still by its view with its own extension (for example ${match.sku}_front.${inspected.extension})` });
+  }
+  if (inspected.kind === "video" && (match.asset !== "video" || viewAssetKind(match.view) !== "video")) {
+    return finishRow(deps, row, actor, {
+      ...received,
+      status: "rejected",
+      reason: `it is ${inspected.label} but "${match.view}" names a still view: name the clip by the video view (for example ${match.sku}_video.${inspected.extension === "webm" ? "webm" : "mp4"}) and upload it again`,
+    });
   }
   const target: IngestTarget = { productId: match.productId, colour: match.colour, assetKind: match.asset, variantIds: match.variantIds, sku: match.sku, matchedBy: "matched" };
   // A second shot of a view already delivered (and not turned down in review) waits for a person, unless the name numbers its shots.
@@ -344,7 +358,7 @@ export async function registerStudioFile(deps: StudioIntakeDeps, input: Register
       });
     }
   }
-  const file = { storageKey: received.storageKey, contentType: inspected.contentType, width: inspected.width, height: inspected.height, bytes: bytes.length };
+  const file = { storageKey: received.storageKey, contentType: inspected.contentType, width: inspected.width, height: inspected.height, bytes: bytes.length, durationSeconds: inspected.durationSeconds };
   const outcome = await ingest(deps, row, [row.status], target, file, received, actor);
   return viewOf(db, shopId, outcome.uploadId);
 }
@@ -379,7 +393,7 @@ async function finishRow(deps: StudioIntakeDeps, row: UploadRow, actor: string, 
 interface IngestTarget {
   productId: string;
   colour: string | null;
-  assetKind: Exclude<AssetKind, "video">;
+  assetKind: AssetKind;
   variantIds: string[];
   sku: string | null;
   matchedBy: "matched" | "hand";
@@ -391,6 +405,8 @@ interface IngestFile {
   width: number;
   height: number;
   bytes: number;
+  /** Clips only: the probed length (post-production replaces it with the normalised clip's). */
+  durationSeconds?: number | null;
 }
 
 /** The upload was handled by another call meanwhile (assigned, discarded, ingested): nothing was written. */
@@ -444,7 +460,8 @@ async function ingest(deps: StudioIntakeDeps, row: UploadRow, fromStatuses: stri
           requestId: request.id,
           candidateIndex: (last._max.candidateIndex ?? -1) + 1,
           source: "studio",
-          kind: "image",
+          // A clip is stored as delivered; post-production normalises it to the recipe's output video (ADR 0023).
+          kind: target.assetKind === "video" ? "video" : "image",
           status: "stored",
           provider: "studio",
           model: row.channel === "watch" ? "studio-watch" : "studio-upload",
@@ -458,6 +475,7 @@ async function ingest(deps: StudioIntakeDeps, row: UploadRow, fromStatuses: stri
           width: file.width,
           height: file.height,
           bytes: file.bytes,
+          durationSeconds: file.durationSeconds ?? null,
           costMicros: 0,
           finishedAt: new Date(),
           postStatus: "queued",
@@ -559,7 +577,10 @@ export async function assignStudioUpload(deps: StudioIntakeDeps, shopId: string,
   const row = await db.studioUpload.findFirst({ where: { id: uploadId, shopId } });
   if (!row) return { ok: false, errors: { uploadId: "no such studio file in this shop: reload the list" } };
   if (!(ASSIGNABLE_STATUSES as readonly string[]).includes(row.status)) return { ok: false, errors: { uploadId: `it is ${row.status}: only unmatched, ambiguous, duplicate or rejected files can be assigned` } };
-  if (!isAssignable(row)) return { ok: false, errors: { uploadId: "its bytes are not an image Shotlane can read, so it cannot become an asset: export it again as JPEG, PNG, WebP or TIFF and upload it" } };
+  if (!isAssignable(row)) {
+    if (row.contentType?.startsWith("video/")) return { ok: false, errors: { uploadId: "it is a video: clips are matched by name only, so rename it <SKU>_video.mp4 and upload it again" } };
+    return { ok: false, errors: { uploadId: "its bytes are not an image Shotlane can read, so it cannot become an asset: export it again as JPEG, PNG, WebP or TIFF and upload it" } };
+  }
 
   const product = await db.product.findFirst({ where: { id: productId, shopId }, select: { id: true, title: true, variants: { select: { id: true, sku: true, options: true }, orderBy: { position: "asc" } } } });
   if (!product) return { ok: false, errors: { productId: "choose a product of this shop" } };
