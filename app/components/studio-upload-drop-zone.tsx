@@ -78,7 +78,7 @@ export function StudioUploadDropZone({ namingTemplate, exampleName, maxBytes }: 
     const tooBig = accepted.filter((file) => file.size > maxBytes);
     const empty = accepted.filter((file) => file.size === 0);
     const refusedNow: Refused[] = [
-      ...rejected.map((file) => ({ name: file.name, reason: `not a still image the studio lane takes: upload ${ACCEPTED_STUDIO_EXTENSIONS}` })),
+      ...rejected.map((file) => ({ name: file.name, reason: `not a file the studio lane takes: upload ${ACCEPTED_STUDIO_EXTENSIONS} (export HEIC photos as JPEG)` })),
       ...tooBig.map((file) => ({ name: file.name, reason: `${formatBytes(file.size)} is more than ${formatBytes(maxBytes)}: export it smaller` })),
       ...empty.map((file) => ({ name: file.name, reason: "the file is empty (0 bytes): export it again" })),
     ];
@@ -114,7 +114,7 @@ export function StudioUploadDropZone({ namingTemplate, exampleName, maxBytes }: 
           </Text>
         </BlockStack>
         <DropZone accept={ACCEPT} allowMultiple onDrop={onDrop} label="Studio files" labelHidden id="studio-upload-drop-zone">
-          <DropZone.FileUpload actionTitle="Add files" actionHint={`Images (JPEG, PNG, TIFF, WebP, AVIF), up to ${formatBytes(maxBytes)} each. Drop a whole folder's files at once.`} />
+          <DropZone.FileUpload actionTitle="Add files" actionHint={`Images (JPEG, PNG, TIFF, WebP, AVIF) and videos (MP4, MOV, WebM; name a clip by the video view), up to ${formatBytes(maxBytes)} each. Drop a whole folder's files at once.`} />
         </DropZone>
         {refused.length > 0 ? (
           <Banner tone="warning" title={`${refused.length} ${refused.length === 1 ? "file was" : "files were"} not uploaded`} onDismiss={() => setRefused([])}>

@@ -24,13 +24,19 @@ describe("studioUploadStartSchema", () => {
     expect(start({ size: MAX_STUDIO_UPLOAD_BYTES }).success).toBe(true);
   });
 
+  it("accepts studio clips (the intake normalises them) in any case of extension", () => {
+    for (const name of ["SKU-1_video.mp4", "SKU-1_video.MOV", "SKU-1_video.m4v", "SKU-1_video.webm"]) {
+      expect(start({ name, type: "video/mp4", size: 250_000_000 })).toMatchObject({ success: true, data: { name } });
+    }
+  });
+
   it("refuses names with folders, control characters, no or a foreign extension, naming the fix", () => {
     expect(messages(start({ name: "shoot/a_front.jpg" }))).toEqual(["name: name must not contain / or \\: send the file name without its folder"]);
     expect(messages(start({ name: "C:\\shoot\\a_front.jpg" }))[0]).toMatch(/^name: name must not contain/);
     expect(messages(start({ name: "a\u0007_front.jpg" }))).toEqual(["name: name contains control characters: rename the file"]);
-    expect(messages(start({ name: "notes.pdf" }))).toEqual(["name: .pdf is not accepted: upload images (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif)"]);
-    expect(messages(start({ name: "SKU-1_video.mp4" }))).toEqual(["name: .mp4 is not accepted: studio videos and HEIC photos are not taken in; export stills as JPEG or TIFF (add clips to the product in Shopify)"]);
-    expect(messages(start({ name: "SKU-1_front.HEIC" }))).toEqual(["name: .heic is not accepted: studio videos and HEIC photos are not taken in; export stills as JPEG or TIFF (add clips to the product in Shopify)"]);
+    expect(messages(start({ name: "notes.pdf" }))).toEqual(["name: .pdf is not accepted: upload images or videos (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif, .mp4, .mov, .m4v, .webm)"]);
+    expect(messages(start({ name: "SKU-1_front.HEIC" }))).toEqual(["name: .heic is not accepted: HEIC photos are not taken in; export stills as JPEG or TIFF"]);
+    expect(messages(start({ name: "SKU-1_front.heif" }))).toEqual(["name: .heif is not accepted: HEIC photos are not taken in; export stills as JPEG or TIFF"]);
     expect(messages(start({ name: "README" }))[0]).toMatch(/^name: a file without an extension is not accepted/);
     expect(messages(start({ name: "" }))[0]).toBe("name: name is empty: send the file's name");
     expect(messages(start({ name: `${"x".repeat(252)}.jpg` }))[0]).toBe("name: name is longer than 255 characters: shorten the file name");

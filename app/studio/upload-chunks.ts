@@ -15,12 +15,12 @@ export const STUDIO_UPLOAD_IDLE_MS = 24 * 60 * 60 * 1000;
 export const ABANDONED_UPLOAD_REASON = "upload abandoned: upload the file again";
 
 /**
- * Stills the intake can decode. Studio clips and HEIC (HEVC, which sharp's
- * prebuilt binaries do not decode) are refused before any byte is sent, not
- * after the upload (ADR 0023).
+ * Stills the intake can decode and the studio clips it normalises. HEIC (HEVC,
+ * which sharp's prebuilt binaries do not decode) is refused before any byte is
+ * sent, not after the upload (ADR 0023).
  */
-const NOT_TAKEN_IN = new Set<string>(["heic", "heif", ...STUDIO_VIDEO_EXTENSIONS]);
-const EXTENSIONS: readonly string[] = STUDIO_IMAGE_EXTENSIONS.filter((e) => !NOT_TAKEN_IN.has(e));
+const NOT_TAKEN_IN = new Set<string>(["heic", "heif"]);
+const EXTENSIONS: readonly string[] = [...STUDIO_IMAGE_EXTENSIONS.filter((e) => !NOT_TAKEN_IN.has(e)), ...STUDIO_VIDEO_EXTENSIONS];
 export const ACCEPTED_STUDIO_EXTENSIONS = EXTENSIONS.map((e) => `.${e}`).join(", ");
 
 /** The lower-cased extension without the dot ("" when the name has none). */
@@ -60,7 +60,7 @@ export const studioUploadStartSchema = z.object({
     .superRefine((name, ctx) => {
       if (isAcceptedStudioFileName(name)) return;
       const extension = fileExtension(name);
-      ctx.addIssue({ code: "custom", message: `${extension ? `.${extension}` : "a file without an extension"} is not accepted: ${NOT_TAKEN_IN.has(extension) ? "studio videos and HEIC photos are not taken in; export stills as JPEG or TIFF (add clips to the product in Shopify)" : `upload images (${ACCEPTED_STUDIO_EXTENSIONS})`}` });
+      ctx.addIssue({ code: "custom", message: `${extension ? `.${extension}` : "a file without an extension"} is not accepted: ${NOT_TAKEN_IN.has(extension) ? "HEIC photos are not taken in; export stills as JPEG or TIFF" : `upload images or videos (${ACCEPTED_STUDIO_EXTENSIONS})`}` });
     }),
   size: z
     .number({ error: "size must be the file's size in bytes" })

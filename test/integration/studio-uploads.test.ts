@@ -172,7 +172,7 @@ describe("studio uploads over HTTP (PostgreSQL, Redis, local staging, studio int
       return answer.body.errors;
     };
     expect(await refused({ name: "shoot/a_front.jpg", size: 10 })).toEqual({ name: "name must not contain / or \\: send the file name without its folder" });
-    expect(await refused({ name: "a_front.gif", size: 10 })).toEqual({ name: ".gif is not accepted: upload images (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif)" });
+    expect(await refused({ name: "a_front.gif", size: 10 })).toEqual({ name: ".gif is not accepted: upload images or videos (.jpg, .jpeg, .png, .tif, .tiff, .webp, .avif, .mp4, .mov, .m4v, .webm)" });
     expect(await refused({ name: "a_front.jpg", size: 0 })).toEqual({ size: "the file is empty (0 bytes): export it again" });
     expect(await refused({ name: "a_front.jpg", size: 500_000_001 })).toEqual({ size: "the file is larger than 500 MB: export it smaller" });
     const notJson = await call("POST", "/api/studio/uploads", "name=a.jpg", { "Content-Type": "application/x-www-form-urlencoded" });
