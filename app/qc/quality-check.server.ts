@@ -17,6 +17,7 @@ import { addRegeneratedCandidate } from "../review/regenerate.server";
 import { statusAfterChecks } from "../review/review-decision";
 import type { AssetStore } from "../storage/asset-store";
 import { probeMedia, runFfmpeg, withTempDir } from "../video/ffmpeg.server";
+import { parseVideoSpec } from "../video/video-spec";
 import { runImageChecks, type ImageQcInput } from "./image-checks";
 import { subjectResolution, type RenditionFacts } from "./technical-checks";
 import { collapseNearDuplicates, hammingDistance } from "./phash";
@@ -210,7 +211,10 @@ async function checkVideo(deps: QualityCheckDeps, asset: AssetForQc, qc: QcRecip
     }),
     sourceImage(deps, asset),
   ]);
-  const checks = runVideoChecks(videoFactsFromProbe(probe, bytes.length), { durationSeconds: recipe?.video?.durationSeconds ?? null }, firstFrame, source.image, qc);
+  const spec = recipe ? parseVideoSpec(recipe.output.video) : null;
+  // A studio clip is shot to its own length: judged against the output spec's range, not the AI brief's clip length.
+  const expected = asset.source === "studio" && spec ? { durationSeconds: null, range: { minSeconds: spec.minDurationSeconds, maxSeconds: spec.maxDurationSeconds } } : { durationSeconds: recipe?.video?.durationSeconds ?? null };
+  const checks = runVideoChecks(videoFactsFromProbe(probe, bytes.length), expected, firstFrame, source.image, qc);
   const poster = asset.posterKey ? await deps.store.get(asset.posterKey).catch(() => null) : null;
   const thumbFrom = poster ? await decodeAtMost(poster, CHECK_EDGE) : firstFrame;
   const thumbKey = thumbFrom ? (await deps.store.put(await makeThumbnail(thumbFrom), { contentType: "image/webp", extension: "webp" })).key : null;

@@ -102,6 +102,16 @@ describe("runVideoChecks: the probe's facts", () => {
     expect(checks["video-resolution"].reason).toBe("1920×1080: the short edge is 1080 px, 1× the 1080 px of full HD");
   });
 
+  it("judges a studio clip against the output spec's length range: inside it 0 s off, outside by the distance", () => {
+    const facts = videoFactsFromProbe(parseProbeOutput(NTSC_FULL_HD), 85_000);
+    const inside = byCheck(runVideoChecks(facts, { durationSeconds: null, range: { minSeconds: 0.5, maxSeconds: 60 } }, null, null, DEFAULT_QC_RECIPE));
+    expect(inside["video-duration"]).toMatchObject({ verdict: "pass", score: 0 });
+    expect(inside["video-duration"].reason).toMatch(/^The clip runs [\d.]+ s, within the output spec's 0.5–60 s \(0 s off\)$/);
+    const long = byCheck(runVideoChecks({ ...facts, durationSeconds: 75 }, { durationSeconds: null, range: { minSeconds: 1, maxSeconds: 60 } }, null, null, DEFAULT_QC_RECIPE));
+    expect(long["video-duration"]).toMatchObject({ verdict: "reject", score: 15 });
+    expect(long["video-duration"].reason).toBe("The clip runs 75 s, outside the output spec's 1–60 s (15 s off)");
+  });
+
   it("flags a 720p clip and rejects a slow, short MPEG-4 Part 2 clip on every count it fails", () => {
     const portrait = byCheck(runVideoChecks(videoFactsFromProbe(parseProbeOutput(H264_PORTRAIT), 141_086), { durationSeconds: 3 }, null, null, DEFAULT_QC_RECIPE));
     expect(portrait["video-resolution"]).toMatchObject({ verdict: "flag", score: 0.667 });

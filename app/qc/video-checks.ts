@@ -49,13 +49,28 @@ export function videoFactsFromProbe(probe: MediaProbe, bytes: number): VideoFact
 
 const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
 
-export function runVideoChecks(facts: VideoFacts, expected: { durationSeconds: number | null }, firstFrame: RawImage | null, source: RawImage | null, recipe: QcRecipe): QcCheckResult[] {
+/**
+ * `expected`: an AI clip is judged against the recipe's clip length; a studio
+ * clip (shot to its own length) against the output spec's range: 0 s off inside it.
+ */
+export function runVideoChecks(
+  facts: VideoFacts,
+  expected: { durationSeconds: number | null; range?: { minSeconds: number; maxSeconds: number } },
+  firstFrame: RawImage | null,
+  source: RawImage | null,
+  recipe: QcRecipe,
+): QcCheckResult[] {
   const t = (check: Parameters<typeof thresholdFor>[1]) => thresholdFor(recipe, check);
   const hasVideo = facts.width > 0 && facts.height > 0;
   const checks: QcCheckResult[] = [];
 
   if (facts.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), "Duration not measured: ffmpeg reported no duration for the clip"));
-  else if (expected.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), `Duration not judged: the clip runs ${round(facts.durationSeconds)} s but the recipe sets no clip length`));
+  else if (expected.range) {
+    const { minSeconds, maxSeconds } = expected.range;
+    const off = facts.durationSeconds < minSeconds ? minSeconds - facts.durationSeconds : Math.max(0, facts.durationSeconds - maxSeconds);
+    const where = off === 0 ? "within" : "outside";
+    checks.push(checkResult("video-duration", off, t("video-duration"), `The clip runs ${round(facts.durationSeconds)} s, ${where} the output spec's ${round(minSeconds)}–${round(maxSeconds)} s (${round(off)} s off)`, { durationSeconds: facts.durationSeconds, minSeconds, maxSeconds }));
+  } else if (expected.durationSeconds === null) checks.push(unmeasured("video-duration", t("video-duration"), `Duration not judged: the clip runs ${round(facts.durationSeconds)} s but the recipe sets no clip length`));
   else {
     const off = Math.abs(facts.durationSeconds - expected.durationSeconds);
     checks.push(checkResult("video-duration", off, t("video-duration"), `The clip runs ${round(facts.durationSeconds)} s against the recipe's ${round(expected.durationSeconds)} s (${round(off)} s off)`, { durationSeconds: facts.durationSeconds, expectedSeconds: expected.durationSeconds }));

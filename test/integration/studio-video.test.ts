@@ -134,6 +134,8 @@ describe("studio videos: a clip named for the video view is probed at intake, no
     // The clip checks ran on the normalised file, as for an AI clip.
     const checks = (reviewed.qcReport as { checks: { check: string; verdict: string }[] }).checks;
     expect(checks.find((c) => c.check === "video-codec")).toMatchObject({ verdict: "pass" });
+    // A 2 s studio clip is judged against the output spec's length range, not the AI brief's clip length.
+    expect(checks.find((c) => c.check === "video-duration")).toMatchObject({ verdict: "pass", reason: expect.stringMatching(/^The clip runs 2(\.\d+)? s, within the output spec's \d+(\.\d+)?–\d+(\.\d+)? s \(0 s off\)$/) });
     expect(checks.map((c) => c.check)).toEqual(expect.arrayContaining(["video-duration", "video-resolution", "video-frame-rate", "video-size", "video-first-frame"]));
     expect(reviewed.thumbKey).not.toBeNull();
 
