@@ -176,10 +176,17 @@ function meanLab(image: RawImage, include: (pixel: number) => boolean, step = 3)
   let b = 0;
   let n = 0;
   const pixels = image.width * image.height;
+  // A garment has far fewer colours than pixels: each is converted once (the same values, in the same order).
+  const seen = new Map<number, Lab>();
   for (let i = 0; i < pixels; i += step) {
     if (!include(i)) continue;
     const q = i * channels;
-    const lab = srgbToLab(data[q]!, data[q + 1]!, data[q + 2]!);
+    const key = (data[q]! << 16) | (data[q + 1]! << 8) | data[q + 2]!;
+    let lab = seen.get(key);
+    if (lab === undefined) {
+      lab = srgbToLab(data[q]!, data[q + 1]!, data[q + 2]!);
+      seen.set(key, lab);
+    }
     l += lab[0];
     a += lab[1];
     b += lab[2];
@@ -288,11 +295,14 @@ function addTexture(image: RawImage, coverage: Uint8Array, seed: number): void {
       }
     }
   }
+  // The knit's column factor, once per column rather than per pixel (the same values).
+  const knitX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * 1.9));
   for (let y = 0, i = 0; y < height; y++) {
+    const knitY = Math.sin(y * 1.37);
     for (let x = 0; x < width; x++, i++) {
       const cover = coverage[i]! / 255;
       if (cover === 0) continue;
-      const knit = 0.03 * Math.sin(x * 1.9) * Math.sin(y * 1.37) + 0.02 * (random() - 0.5);
+      const knit = 0.03 * knitX[x]! * knitY + 0.02 * (random() - 0.5);
       const m = (knit + shade[i]!) * cover;
       for (let c = 0; c < 3; c++) {
         const q = i * 3 + c;
@@ -385,7 +395,9 @@ async function makeGood(spec: GarmentSpec): Promise<Good> {
   // The source: the textured camera image cut out by the true coverage.
   const cutout = Buffer.alloc(camera.width * camera.height * 4);
   for (let i = 0; i < cameraCoverage.length; i++) {
-    camera.data.copy(cutout, i * 4, i * 3, i * 3 + 3);
+    cutout[i * 4] = camera.data[i * 3]!;
+    cutout[i * 4 + 1] = camera.data[i * 3 + 1]!;
+    cutout[i * 4 + 2] = camera.data[i * 3 + 2]!;
     cutout[i * 4 + 3] = cameraCoverage[i]!;
   }
   // sharp resizes RGBA premultiplied, so the backdrop colour under transparent pixels does not bleed into the edge.
