@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type ConsoleMessage, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -21,11 +21,15 @@ export function screenshotPath(name: string): string {
   return `test-results/${name}.png`;
 }
 
-/** Pushes every uncaught page error and console error of `page` (with the page's address) into `sink`, which it returns. */
-export function collectPageErrors(page: Page, sink: string[] = []): string[] {
+/**
+ * Pushes every uncaught page error and console error of `page` (with the
+ * page's address) into `sink`, which it returns; `ignore` passes over console
+ * errors that are not the page's (a resource the browser asks for by itself).
+ */
+export function collectPageErrors(page: Page, sink: string[] = [], ignore: (message: ConsoleMessage) => boolean = () => false): string[] {
   page.on("pageerror", (error) => sink.push(`${page.url()}: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") sink.push(`${page.url()}: ${message.text()}`);
+    if (message.type() === "error" && !ignore(message)) sink.push(`${page.url()}: ${message.text()}`);
   });
   return sink;
 }
