@@ -295,8 +295,8 @@ describe("publishing approved media to the store (emulator over HTTP, PostgreSQL
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect((await storeProduct(product.id)).media.nodes).toHaveLength(2);
-      const jobs = await getQueue(publishProductQueue).getJobs(["completed"]);
-      expect(jobs.length).toBeGreaterThan(0);
+      // The job is moved to "completed" just after it marks the publication ready.
+      await expect.poll(async () => (await getQueue(publishProductQueue).getJobs(["completed"])).length, { timeout: 10_000 }).toBeGreaterThan(0);
 
       const gone = freshProduct();
       await publish(gone.id, [{ asset: "on-model-front", colour: null }]);
