@@ -800,8 +800,8 @@ export async function serveShotListLink(kind: "csv" | "print", id: string, param
     headers: {
       ...common,
       "Content-Type": "text/html; charset=utf-8",
-      // No script at all; images only from http(s) (the product images' CDN, or the emulator in the demo).
-      "Content-Security-Policy": "default-src 'none'; img-src https: http:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      // No script at all; images only from http(s) (the product images' CDN, or the emulator in the demo) and the empty data: favicon, which keeps the browser from asking for /favicon.ico.
+      "Content-Security-Policy": "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     },
   });
 }
