@@ -141,7 +141,8 @@ describe("200 studio files uploaded in one go in Chromium, matched, listed, one 
     await page.getByRole("tab", { name: "Needs attention (4)" }).click();
     await page.waitForURL(/status=attention/);
     for (const problem of problems) await page.locator(`[data-file-name="${problem.fileName}"][data-status="unmatched"]`).getByText(problem.reason!, { exact: true }).waitFor();
-    await expect(page.locator("[data-file-name]").count()).resolves.toBe(UNKNOWN.length);
+    // The problem rows are on both tabs: wait for the filtered page to replace the first one.
+    await expect.poll(() => page.locator("[data-file-name]").count(), { timeout: 30_000 }).toBe(UNKNOWN.length);
     await page.screenshot({ path: screenshotPath("studio-upload-needs-attention"), fullPage: true });
   }, 180_000);
 
