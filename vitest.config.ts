@@ -22,37 +22,43 @@ const SERIAL = [
 const INCLUDE = ["app/**/*.test.{ts,tsx}", "jobs/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
 
 /**
- * Wall seconds of the long files in one measured run (docs/decisions/0026).
- * A fresh clone has no timing cache, and Vitest would start files in glob
- * order, leaving a two-minute file for the end of its lane; these start first.
- * Only the order depends on the figures, and Vitest's cache (the last run's
- * durations) wins where it exists.
+ * Wall seconds of the long files in a measured `.ci/run` (both lanes running,
+ * on a busy 2-core machine; docs/decisions/0026). A fresh clone has no timing
+ * cache, and Vitest would start files in glob order, leaving a three-minute
+ * file for the end of its lane; these start first. Only the order depends on
+ * the figures, and Vitest's cache (the last run's durations) wins where it exists.
  */
 const EXPECTED_SECONDS: Record<string, number> = {
-  "test/e2e/review.browser.test.ts": 240,
-  "test/e2e/review-lcp.browser.test.ts": 174,
-  "test/e2e/product-list.browser.test.ts": 164,
-  "test/integration/publishing-crash.test.ts": 148,
-  "test/integration/production.test.ts": 147,
-  "test/e2e/production.browser.test.ts": 110,
-  "test/e2e/publishing.browser.test.ts": 93,
-  "test/qc/qc-evaluation.test.ts": 91,
-  "test/e2e/recipes.browser.test.ts": 89,
-  "test/e2e/post-production-settings.browser.test.ts": 86,
-  "test/integration/quality-review.test.ts": 82,
-  "test/e2e/settings.browser.test.ts": 79,
-  "test/imaging/lut-vs-ffmpeg.test.ts": 65,
-  "test/integration/publishing.test.ts": 61,
-  "test/integration/webhook-routes.test.ts": 61,
-  "test/integration/webhook-burst.test.ts": 57,
-  "test/integration/production-crash.test.ts": 55,
-  "test/integration/auto-triggers.test.ts": 33,
-  "test/integration/catalog-sync.test.ts": 29,
-  "test/integration/post-production.test.ts": 28,
-  "test/integration/production-page.test.ts": 26,
-  "app/qc/video-checks.test.ts": 24,
-  "app/qc/garment-colour.test.ts": 24,
-  "test/integration/review-grid.test.ts": 23,
+  "test/qc/qc-evaluation.test.ts": 230,
+  "test/e2e/review.browser.test.ts": 146,
+  "test/e2e/review-lcp.browser.test.ts": 134,
+  "test/integration/production.test.ts": 125,
+  "test/integration/publishing-crash.test.ts": 122,
+  "test/e2e/studio-upload.browser.test.ts": 104,
+  "test/e2e/production.browser.test.ts": 95,
+  "test/integration/webhook-routes.test.ts": 79,
+  "test/e2e/product-list.browser.test.ts": 77,
+  "test/imaging/lut-vs-ffmpeg.test.ts": 71,
+  "test/e2e/recipes.browser.test.ts": 67,
+  "test/integration/webhook-burst.test.ts": 58,
+  "test/e2e/settings.browser.test.ts": 54,
+  "test/e2e/post-production-settings.browser.test.ts": 52,
+  "test/integration/production-crash.test.ts": 42,
+  "test/e2e/publishing.browser.test.ts": 40,
+  "test/integration/quality-review.test.ts": 35,
+  "test/integration/catalog-sync.test.ts": 35,
+  "test/prisma-migrations.test.ts": 34,
+  "test/integration/auto-triggers.test.ts": 27,
+  "test/integration/post-production.test.ts": 27,
+  "test/integration/publishing.test.ts": 26,
+  "test/integration/studio-intake.test.ts": 25,
+  "test/e2e/shot-lists.browser.test.ts": 25,
+  "test/e2e/studio-capacity.browser.test.ts": 22,
+  "app/qc/background-checks.test.ts": 21,
+  "test/integration/studio-video.test.ts": 20,
+  "test/imaging/keying-quality.test.ts": 19,
+  "test/providers/demo-provider.test.ts": 18,
+  "app/qc/garment-colour.test.ts": 16,
 };
 
 /** Longest first: the last run's duration from Vitest's cache, else EXPECTED_SECONDS, else Vitest's own order. */
