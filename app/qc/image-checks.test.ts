@@ -94,12 +94,6 @@ describe("runImageChecks", () => {
     expect(result.checks.find((c) => c.check === "background")).toMatchObject({ detail: { marks: 1 } });
   });
 
-  it("runs every check on a 2048 px rendition in well under 150 ms", () => {
-    runImageChecks(good);
-    const times = Array.from({ length: 5 }, () => runImageChecks(good).ms).sort((a, b) => a - b);
-    // Typically 60–90 ms here with the source (garment colour included); the bound leaves room for a loaded CI machine.
-    expect(times[2]).toBeLessThan(400);
-  });
 
   it("leaves out what does not apply: blockiness for a PNG, framing for a zoom crop, and cannot judge colour without a source", () => {
     const result = runImageChecks({ ...good, jpeg: false, framing: null, source: null });

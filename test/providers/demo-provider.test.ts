@@ -75,11 +75,8 @@ describe("demo provider (local composition, not AI)", () => {
   it("composes an 864×1296 PNG with the background in every corner and the garment on the figure", async () => {
     const files = await fixtures();
     const p = provider(files);
-    const startedAt = performance.now();
     const job = await p.submit(request({ sourceImageUrl: "https://cdn.test/solid-tee.png" }));
     const result = await untilDone(p, job);
-    const composeMs = performance.now() - startedAt;
-    expect(composeMs).toBeLessThan(5_000);
     expect(result).toMatchObject({ state: "succeeded", usage: { unit: "image", units: 1, costMicros: 0 } });
     const bytes = result.state === "succeeded" && result.outputs[0].kind === "bytes" ? result.outputs[0].bytes : Buffer.alloc(0);
     expect(await sharp(bytes).metadata()).toMatchObject({ format: "png", width: 864, height: 1296 });

@@ -35,11 +35,7 @@ function testClip(seconds: number, size = "320x240", container: "mp4" | "webm" =
 
 describe("renderZoomPanVideo + normalizeVideo (real ffmpeg)", () => {
   it("renders a 3 s 720p Ken Burns clip that normalises to a faststart H.264 MP4 with a poster", async () => {
-    const startedAt = performance.now();
     const clip = await renderZoomPanVideo(await still(), { durationSeconds: 3, width: 720, height: 1280, fps: 25, seed: 11 });
-    const renderMs = performance.now() - startedAt;
-    // Generous for a shared 2-core machine; it measured about 1.5 s there.
-    expect(renderMs).toBeLessThan(15_000);
     const rendered = topLevelBoxes(clip).map((b) => b.type);
     expect(rendered[0]).toBe("ftyp");
     expect(rendered.indexOf("moov")).toBeLessThan(rendered.indexOf("mdat"));
