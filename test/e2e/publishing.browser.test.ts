@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
 import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { poller } from "../support/wait-for";
 
 /**
  * Issue #7 end to end, on the demo stack (the production web server and
@@ -26,15 +27,7 @@ interface EmulatorProduct {
 
 const QC_DONE = ["awaiting-review", "awaiting-signoff", "duplicate", "auto-rejected"];
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const until = poller({ timeoutMs: 120_000, intervalMs: 250 });
 
 describe("a new product goes live by itself: webhook → tier 3 → AI → QC → approval in the grid → media on the product → revert", () => {
   let stack: DemoStack;

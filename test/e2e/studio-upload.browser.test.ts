@@ -9,6 +9,7 @@ import { GENERATE_QUEUES, postProductionQueue, productionOrderQueue, productionR
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
 import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
 import { studioJpeg } from "../support/studio-upload-fixtures";
+import { poller } from "../support/wait-for";
 
 /**
  * Issue #8's upload figure, on the demo stack (production web server and
@@ -29,15 +30,7 @@ const MATCHED = 196;
 const VIEWS = ["front", "back", "side", "packshot", "detail", "lifestyle"];
 const UNKNOWN = ["SL-ZZZ-99999-BLK-M_front.jpg", "SL-ZZZ-99998-NVY-S_back.jpg", "lookbook-outtake-17.jpg", "SL-QQQ-12345-RED-L_detail.jpg"];
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const until = poller({ timeoutMs: 60_000, intervalMs: 250 });
 
 describe("200 studio files uploaded in one go in Chromium, matched, listed, one assigned by hand (demo stack)", () => {
   let stack: DemoStack;

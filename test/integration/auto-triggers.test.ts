@@ -19,6 +19,7 @@ import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { queueSnapshot, seedShopRows, shopRowCounts } from "../support/shop-rows";
 import { TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
+import { poller } from "../support/wait-for";
 
 type Emulator = Awaited<ReturnType<typeof startTestStore>>;
 type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
@@ -66,15 +67,7 @@ async function startAppServer() {
   };
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T | null | undefined | false>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = poller({ timeoutMs: 40_000, intervalMs: 50 });
 
 const gid = (id: number) => `gid://shopify/Product/${id}`;
 

@@ -16,6 +16,7 @@ import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { goodJpeg, problemImages } from "../support/problem-images";
 import { testLoopbackPorts } from "../support/test-env";
+import { poller } from "../support/wait-for";
 
 const REVIEWER = { shopId: TEST_SHOP, actor: "user:reviewer-1" };
 const BRAND = { shopId: TEST_SHOP, actor: "user:brand-2" };
@@ -25,15 +26,7 @@ const IMAGE_CHECKS = Object.entries(QC_CHECKS)
   .map(([id]) => id)
   .sort();
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+const waitFor = poller({ timeoutMs: 90_000, intervalMs: 150 });
 
 async function settledOrder(orderId: string) {
   return waitFor(`order ${orderId}`, async () => {

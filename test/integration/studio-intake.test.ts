@@ -16,6 +16,7 @@ import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { problemImages } from "../support/problem-images";
 import { catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
 import { testLoopbackPorts } from "../support/test-env";
+import { poller } from "../support/wait-for";
 
 /**
  * Studio files through the intake service against a real catalog mirror
@@ -27,15 +28,7 @@ import { testLoopbackPorts } from "../support/test-env";
 const ACTOR = "user:studio-manager";
 const REVIEWER = { shopId: TEST_SHOP, actor: "user:reviewer" };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = poller({ timeoutMs: 90_000, intervalMs: 100 });
 
 describe("studio intake: files matched, stored and ingested as studio assets (PostgreSQL, sharp, the emulator's catalog)", () => {
   let emulator: Awaited<ReturnType<typeof startTestStore>>;

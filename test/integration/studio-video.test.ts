@@ -23,6 +23,7 @@ import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
 import { testLoopbackPorts } from "../support/test-env";
+import { poller } from "../support/wait-for";
 
 /**
  * Studio clips (issue #8) through the real intake, the real workers (ffmpeg
@@ -35,15 +36,7 @@ import { testLoopbackPorts } from "../support/test-env";
 const ACTOR = "user:studio-manager";
 const REVIEWER = { shopId: TEST_SHOP, actor: "user:reviewer" };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = poller({ timeoutMs: 90_000, intervalMs: 100 });
 
 /** A camera-style clip: MPEG-4 Part 2 video and AAC sound in an MP4 without faststart. */
 async function cameraClip(options: { width: number; height: number; seconds: number }): Promise<Buffer> {
