@@ -251,6 +251,13 @@ export function fieldErrorsOf(error: z.ZodError, prefix = ""): FieldErrors {
   return errors;
 }
 
+/** One message per top-level field (a bad weekday "workdays.1" is reported as "workdays"), for forms that show errors per field; `fallback` names an issue without a path. */
+export function topFieldErrorsOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, fallback = "form"): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) errors[String(issue.path[0] ?? fallback)] ??= issue.message;
+  return errors;
+}
+
 export function parseRecipeSpec(input: unknown): { ok: true; spec: RecipeSpec } | { ok: false; errors: FieldErrors } {
   const parsed = recipeSpecSchema.safeParse(input);
   return parsed.success ? { ok: true, spec: parsed.data } : { ok: false, errors: fieldErrorsOf(parsed.error) };

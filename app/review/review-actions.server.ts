@@ -7,6 +7,7 @@ import { queuePublications } from "../publishing/publish-requests.server";
 import { loadPublishingSettings } from "../publishing/publishing-settings.server";
 import type { AssetStore } from "../storage/asset-store";
 import { assetStore } from "../storage/asset-store.server";
+import { topFieldErrorsOf } from "../recipes/recipe-spec";
 import { addSuccessorCandidate, compactScores, regenerateCandidates } from "./regenerate.server";
 import { canDecide, canUploadRetouch, REVIEW_STATUS_LABELS, reviewDecisionSchema, statusAfterApproval, type ReviewDecision, type ReviewStatus } from "./review-decision";
 import type { ReviewFilters } from "./review-filters";
@@ -45,14 +46,6 @@ export const MAX_RETOUCH_BYTES = 50 * 1024 * 1024;
 const decisionSelect = { id: true, shopId: true, reviewStatus: true, reviewedBy: true, qcVerdict: true, qcReport: true, orderId: true, source: true } satisfies Prisma.AssetSelect;
 type DecisionAsset = Prisma.AssetGetPayload<{ select: typeof decisionSelect }>;
 
-function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "intent");
-    errors[field] ??= issue.message;
-  }
-  return errors;
-}
 
 function stateName(status: string | null): string {
   return status ? (REVIEW_STATUS_LABELS[status as ReviewStatus] ?? status).toLowerCase() : "not checked yet";
@@ -149,7 +142,7 @@ function outcomeOf(decision: Pick<ReviewDecision, "intent"> & { flagged?: boolea
 /** A reviewer's decision on selected assets (approve, reject with a reason, flag, regenerate, send to retouch, sign off). */
 export async function decideReview(ctx: ReviewContext, input: unknown, deps: ReviewDeps = defaultDeps()): Promise<ReviewOutcome> {
   const parsed = reviewDecisionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: topFieldErrorsOf(parsed.error, "intent") };
   const decision = parsed.data;
   const assets = await deps.db.asset.findMany({ where: { shopId: ctx.shopId, id: { in: decision.assetIds } }, select: decisionSelect });
   const found = new Set(assets.map((a) => a.id));

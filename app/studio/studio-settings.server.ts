@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
 import { env } from "../config/env";
 import { ensureShop } from "../catalog/catalog-sync.server";
-import { fieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
+import { topFieldErrorsOf, type FieldErrors } from "../recipes/recipe-spec";
 import type { StudioCatalogProduct } from "./file-matching";
 import { parseWatchLocation, watchLocationProblem } from "./studio-watch";
 import { DEFAULT_STUDIO_SETTINGS, STUDIO_NAMING_SAMPLE, studioSettingsSchema, type StudioSettings } from "./studio-settings";
@@ -25,9 +25,7 @@ export async function saveStudioSettings(db: PrismaClient, shopId: string, input
   const parsed = studioSettingsSchema.safeParse(input);
   if (!parsed.success) {
     // A bad weekday is reported as "workdays.1"; the card shows errors per field.
-    const errors: FieldErrors = {};
-    for (const [path, message] of Object.entries(fieldErrorsOf(parsed.error))) errors[path.split(".")[0]] ??= message;
-    return { ok: false, errors };
+    return { ok: false, errors: topFieldErrorsOf(parsed.error) };
   }
   const after: StudioSettings = parsed.data;
   // The worker refuses a location this shop may not read (another shop's folder, a local folder in production): say so now, not at the first poll.
