@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAuditEvent } from "../audit/audit.server";
 import { describeFormIssues, selectedProductIds } from "../catalog/product-selection";
 import prisma from "../db.server";
-import { isoDate } from "./shot-list";
+import { calendarDateSchema, isoDate } from "./shot-list";
 
 /**
  * Launch date and priority of products, set in bulk from the product list:
@@ -17,19 +17,7 @@ export const launchFormSchema = z.object({
   productIds: selectedProductIds("set the launch date of"),
   launchDate: z.preprocess(
     blankToNull,
-    z
-      .string({ error: "launchDate: write the date as YYYY-MM-DD, or leave it blank to clear it" })
-      .trim()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "write the launch date as YYYY-MM-DD, or leave it blank to clear it")
-      .transform((text, ctx) => {
-        const date = new Date(`${text}T00:00:00Z`);
-        if (Number.isNaN(date.getTime()) || isoDate(date) !== text) {
-          ctx.addIssue({ code: "custom", message: `${text} is not a calendar date: choose a real day` });
-          return z.NEVER;
-        }
-        return date;
-      })
-      .nullable(),
+    calendarDateSchema({ format: "write the launch date as YYYY-MM-DD, or leave it blank to clear it", notText: "launchDate: write the date as YYYY-MM-DD, or leave it blank to clear it" }).nullable(),
   ),
   priority: z.preprocess(
     blankToNull,

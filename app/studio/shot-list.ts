@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ASSET_LABELS, type AssetKind, type PlanItem } from "../production/production-plan";
 import { variantColour } from "../publishing/media-plan";
 import type { Tier } from "../routing/tier-rules";
@@ -222,6 +223,26 @@ export function buildShotLists(input: { lines: readonly ShotListRequest[]; setti
 /** YYYY-MM-DD of the UTC day. */
 export function isoDate(date: Date): string {
   return utcDay(date).toISOString().slice(0, 10);
+}
+
+/**
+ * "YYYY-MM-DD" text as that UTC day; a date that does not exist (2027-02-30)
+ * is refused. `format` is the message for text of another shape, `notText`
+ * for a value that is not text (zod's own message without it).
+ */
+export function calendarDateSchema(messages: { format: string; notText?: string }) {
+  return z
+    .string(messages.notText ? { error: messages.notText } : undefined)
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, messages.format)
+    .transform((text, ctx) => {
+      const date = new Date(`${text}T00:00:00Z`);
+      if (Number.isNaN(date.getTime()) || isoDate(date) !== text) {
+        ctx.addIssue({ code: "custom", message: `${text} is not a calendar date: choose a real day` });
+        return z.NEVER;
+      }
+      return date;
+    });
 }
 
 /**

@@ -6,10 +6,12 @@ import { parseSearchParams } from "../lib/search-params";
 import { loadPlans } from "../production/plans.server";
 import { ASSET_LABELS, stillNeeded, type AssetKind, type PlanItem } from "../production/production-plan";
 import { categoryForProduct, DEFAULT_CATEGORIES, defaultRecipeSpec } from "../recipes/garment-category";
+import { topFieldErrorsOf } from "../recipes/recipe-spec";
 import type { Tier } from "../routing/tier-rules";
 import {
   addDays,
   buildShotLists,
+  calendarDateSchema,
   capShotList,
   colourwayKey,
   colourways,
@@ -52,18 +54,7 @@ const CREATE_LOCK_NAMESPACE = 8_008;
 
 export type FieldErrors = Record<string, string>;
 
-const isoDateText = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "write the date as YYYY-MM-DD, e.g. 2027-01-11")
-  .transform((text, ctx) => {
-    const date = new Date(`${text}T00:00:00Z`);
-    if (Number.isNaN(date.getTime()) || isoDate(date) !== text) {
-      ctx.addIssue({ code: "custom", message: `${text} is not a calendar date: choose a real day` });
-      return z.NEVER;
-    }
-    return date;
-  });
+const isoDateText = calendarDateSchema({ format: "write the date as YYYY-MM-DD, e.g. 2027-01-11" });
 
 const productIdList = z.array(z.string().startsWith("gid://shopify/Product/", "each product id must be a Product GID")).max(20_000, "choose at most 20,000 products");
 
@@ -83,12 +74,6 @@ export const shotListInputSchema = z.object({
   }, productIdList.optional()),
 });
 export type ShotListInput = z.input<typeof shotListInputSchema>;
-
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
-}
 
 const today = () => utcDay(new Date());
 
@@ -273,7 +258,7 @@ export type PreviewResult = { ok: true; preview: ShotListPreview } | { ok: false
 /** What a new shot list from this day would hold: its studio days against capacity, late lines, totals. Writes nothing. */
 export async function previewShotList(db: Db, shopId: string, input: ShotListInput = {}): Promise<PreviewResult> {
   const parsed = shotListInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: topFieldErrorsOf(parsed.error) };
   const startProblem = parsed.data.startDate ? checkStartDate(parsed.data.startDate) : null;
   if (startProblem) return { ok: false, errors: { startDate: startProblem } };
   const plans = await loadPlans(db, shopId);
@@ -321,7 +306,7 @@ const isUniqueClash = (error: unknown) => error instanceof Prisma.PrismaClientKn
  */
 export async function createShotList(db: Db, shopId: string, input: ShotListInput, actor: string): Promise<CreateResult> {
   const parsed = shotListInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: topFieldErrorsOf(parsed.error) };
   const startProblem = parsed.data.startDate ? checkStartDate(parsed.data.startDate) : null;
   if (startProblem) return { ok: false, errors: { startDate: startProblem } };
   const plans = await loadPlans(db, shopId);
