@@ -85,7 +85,8 @@ function sharedDemoProvider(config: FetchEnv): GenerationProvider {
   return demoProvider;
 }
 
-function buildAdapter(provider: Exclude<ProviderId, "demo">, config: ProviderConfig, ctx: ProviderContext): GenerationProvider {
+/** A real provider's adapter for a config and context (the shop's key here; a keyless one where only estimate() is called). */
+export function buildAdapter(provider: Exclude<ProviderId, "demo">, config: ProviderConfig, ctx: ProviderContext): GenerationProvider {
   switch (provider) {
     case "fashn":
       return createFashnProvider(config, ctx);

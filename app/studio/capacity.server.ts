@@ -7,16 +7,12 @@ import { productListQuerySchema, type ProductListQuery } from "../catalog/produc
 import { buildGenerationRequest, planCandidates } from "../production/generation-request";
 import { loadPlans } from "../production/plans.server";
 import { ASSET_KINDS, ASSET_LABELS, type AssetKind, type PlanItem } from "../production/production-plan";
-import { createComfyuiProvider } from "../providers/comfyui.server";
 import { createDemoProvider } from "../providers/demo-provider.server";
-import { createFalProvider } from "../providers/fal.server";
-import { createFashnProvider } from "../providers/fashn.server";
 import type { FetchLike, GenerationProvider, ProviderId } from "../providers/provider";
-import { createReplicateProvider } from "../providers/replicate.server";
-import { createRunwayProvider } from "../providers/runway.server";
+import { buildAdapter } from "../providers/registry.server";
 import { DEFAULT_CATEGORIES, defaultRecipeSpec, type GarmentCategoryMapping } from "../recipes/garment-category";
 import type { PromptProduct } from "../recipes/prompt-template";
-import { recipeSpecSchema, type RecipeSpec } from "../recipes/recipe-spec";
+import { recipeSpecSchema, topFieldErrorsOf, type RecipeSpec } from "../recipes/recipe-spec";
 import { loadCategories } from "../recipes/recipes.server";
 import { loadRules, pinProducts, routableSelect, toRoutable } from "../routing/routing.server";
 import { compileRouter, TIERS, type Tier } from "../routing/tier-rules";
@@ -46,21 +42,7 @@ const PRICING_CONFIG = { baseUrl: "https://pricing.invalid", apiKey: "" };
 const PRICING_PRODUCT: PromptProduct = { title: "Sample", productType: "", vendor: "", tags: [], variants: [{ options: {} }] };
 
 function pricingAdapter(provider: ProviderId): GenerationProvider {
-  const ctx = { fetch: NO_NETWORK };
-  switch (provider) {
-    case "demo":
-      return createDemoProvider({ fetchImage: () => NO_NETWORK("") as never });
-    case "fashn":
-      return createFashnProvider(PRICING_CONFIG, ctx);
-    case "fal":
-      return createFalProvider(PRICING_CONFIG, ctx);
-    case "replicate":
-      return createReplicateProvider(PRICING_CONFIG, ctx);
-    case "comfyui":
-      return createComfyuiProvider(PRICING_CONFIG, ctx);
-    case "runway":
-      return createRunwayProvider(PRICING_CONFIG, ctx);
-  }
+  return provider === "demo" ? createDemoProvider({ fetchImage: () => NO_NETWORK("") as never }) : buildAdapter(provider, PRICING_CONFIG, { fetch: NO_NETWORK });
 }
 
 export interface RecipePricing {
@@ -441,17 +423,11 @@ async function tiersAfter(db: Db, shopId: string, target: LaneMoveTarget, rows: 
   return after;
 }
 
-function describeFilterIssues(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
-}
-
 /** Previews or confirms a lane move from the capacity page's form. Confirm applies only the selection its preview showed. */
 export async function submitLaneMove(db: Db, shopId: string, form: Record<string, unknown>, actor: string, options: { demo: boolean }): Promise<LaneMoveResult> {
   const parsed = laneMoveFormSchema.safeParse(form);
   const intent = form.intent === "confirm" ? "confirm" : "preview";
-  if (!parsed.success) return { intent, ok: false, errors: describeFilterIssues(parsed.error) };
+  if (!parsed.success) return { intent, ok: false, errors: topFieldErrorsOf(parsed.error) };
   const { target, selection, intent: _intent, ...filter } = parsed.data;
   const rows = await selectProducts(db, shopId, filter);
   if (rows.length === 0) return { intent, ok: false, errors: { filter: "no product matches these filters: widen them" } };
