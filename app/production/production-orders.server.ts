@@ -112,13 +112,31 @@ export async function freeForNewOrders<P extends { id: string; title: string }>(
  * current recipe version; studio assets wait for the studio lane. The rows
  * are the source of truth and are written first; the BullMQ flow follows.
  */
-export async function sendToProduction(db: PrismaClient, shopId: string, productIds: string[], options: { actor: string; source: OrderSource; demo: boolean }): Promise<SendResult> {
+export interface SendOptions {
+  actor: string;
+  source: OrderSource;
+  demo: boolean;
+  /** Make only these of the plan's assets (product page action, Flow); every planned one when absent. */
+  assets?: readonly string[];
+  /** The garment category whose brand recipe to use instead of the product's own. */
+  recipe?: string;
+}
+
+export async function sendToProduction(db: PrismaClient, shopId: string, productIds: string[], options: SendOptions): Promise<SendResult> {
   const result: SendResult = { created: [], skipped: [] };
   const products = await db.product.findMany({
     where: { shopId, id: { in: productIds } },
     include: { tags: { select: { tag: true } }, variants: { select: { sku: true, options: true }, orderBy: { position: "asc" } } },
   });
   const plans = await loadPlans(db, shopId);
+  if (options.recipe !== undefined) {
+    const recipes = await db.recipe.findMany({ where: { shopId }, select: { categoryKey: true }, orderBy: { categoryKey: "asc" } });
+    if (!recipes.some((r) => r.categoryKey === options.recipe)) {
+      const reason = `no brand recipe "${options.recipe}": choose one of ${recipes.map((r) => r.categoryKey).join(", ") || "the garment categories on the Brand recipes page"}`;
+      for (const id of productIds) result.skipped.push({ productId: id, title: products.find((p) => p.id === id)?.title ?? null, reason });
+      return result;
+    }
+  }
   const studioShots = await usableStudioShots(db, shopId, products.map((p) => p.id));
 
   for (const product of await freeForNewOrders(db, shopId, productIds, products, result)) {
@@ -127,12 +145,14 @@ export async function sendToProduction(db: PrismaClient, shopId: string, product
       result.skipped.push({ productId: product.id, title: product.title, reason: "not routed to a tier yet: save the tier rules or pin it" });
       continue;
     }
-    const items = plans[tier];
+    const planned = plans[tier];
+    const items = options.assets ? planned.filter((item) => options.assets!.includes(item.asset)) : planned;
     if (items.length === 0) {
-      result.skipped.push({ productId: product.id, title: product.title, reason: `the tier ${tier} production plan asks for no assets` });
+      const reason = planned.length === 0 ? `the tier ${tier} production plan asks for no assets` : `the tier ${tier} production plan has none of ${options.assets!.join(", ")}: choose from ${planned.map((item) => item.asset).join(", ")}`;
+      result.skipped.push({ productId: product.id, title: product.title, reason });
       continue;
     }
-    const recipe = await resolveRecipeForProduct(db, shopId, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: options.demo });
+    const recipe = await resolveRecipeForProduct(db, shopId, { productType: product.productType, tags: product.tags.map((t) => t.tag) }, { demo: options.demo, categoryKey: options.recipe });
     const colourPlan = planColourways({ items, colourways: productColourways(product.variants), studioShots: studioShots.get(product.id) ?? [], studioReference: recipe.spec.studioReference });
     if (colourPlan.requests.length === 0) {
       result.skipped.push({ productId: product.id, title: product.title, reason: "the studio has shot every planned view in every colourway: nothing is left for AI to make" });

@@ -103,10 +103,11 @@ export interface ResolvedRecipe {
  * The recipe version a product is made with now: its category by type or
  * tags, else the first category (so every product has a recipe).
  */
-export async function resolveRecipeForProduct(db: Db, shopId: string, product: { productType: string; tags: string[] }, options: { demo: boolean }): Promise<ResolvedRecipe> {
+export async function resolveRecipeForProduct(db: Db, shopId: string, product: { productType: string; tags: string[] }, options: { demo: boolean; categoryKey?: string }): Promise<ResolvedRecipe> {
   await ensureDefaultRecipes(db, shopId, options);
   const categories = await loadCategories(db, shopId);
-  const categoryKey = categoryForProduct(categories, product) ?? categories[0].key;
+  // A merchant may name the recipe (product page action, Flow): an unknown key throws RecipeNotFoundError.
+  const categoryKey = options.categoryKey ?? categoryForProduct(categories, product) ?? categories[0].key;
   const row = await currentVersionOf(db, shopId, categoryKey);
   const parsed = recipeSpecSchema.safeParse(row.spec);
   if (!parsed.success) {
