@@ -11,7 +11,8 @@ import { loadPlans } from "./plans.server";
 import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
 import { candidateStatus, isAssetFinished, isOrderActive, rollUpOrder, rollUpRequest } from "./production-status";
 
-export type OrderSource = "manual" | "bulk" | "auto" | "reprocess";
+/** flow: a Shopify Flow action; extension: the product page action. */
+export type OrderSource = "manual" | "bulk" | "auto" | "reprocess" | "flow" | "extension";
 
 export interface SendResult {
   created: { orderId: string; productId: string }[];
