@@ -262,4 +262,29 @@ describe("production orders (real Redis flows, PostgreSQL, emulator and provider
     await retryOrder(prisma, TEST_SHOP, orderId, ACTOR);
     await waitForOrders([orderId], ["completed"]);
   });
+  it("makes only the chosen views with a named recipe, and skips an unknown recipe or a view outside the plan with the choices", async () => {
+    await planTier3([{ asset: "on-model-front", source: "ai" }, { asset: "on-model-back", source: "ai" }, { asset: "packshot", source: "ai" }]);
+    // A product no other test here orders (they take Tops and Dresses).
+    const product = await prisma.product.findFirstOrThrow({ where: { shopId: TEST_SHOP, productType: { notIn: ["Tops", "Dresses", "Coats", "Outerwear"] }, featuredImageUrl: { not: null } }, orderBy: { id: "asc" } });
+    const outerwear = await resolveRecipeForProduct(prisma, TEST_SHOP, { productType: "Coats", tags: [] }, { demo: true });
+    expect(outerwear.categoryKey).toBe("outerwear");
+
+    const unknownRecipe = await sendToProduction(prisma, TEST_SHOP, [product.id], { actor: ACTOR, source: "extension", demo: true, recipe: "ballgowns" });
+    expect(unknownRecipe.created).toEqual([]);
+    expect(unknownRecipe.skipped).toEqual([{ productId: product.id, title: product.title, reason: expect.stringMatching(/^no brand recipe "ballgowns": choose one of .*outerwear/) }]);
+    const outsidePlan = await sendToProduction(prisma, TEST_SHOP, [product.id], { actor: ACTOR, source: "extension", demo: true, assets: ["video"] });
+    expect(outsidePlan.created).toEqual([]);
+    expect(outsidePlan.skipped[0].reason).toBe("the tier 3 production plan has none of video: choose from on-model-front, on-model-back, packshot");
+
+    const sent = await sendToProduction(prisma, TEST_SHOP, [product.id], { actor: ACTOR, source: "extension", demo: true, assets: ["on-model-back", "packshot"], recipe: "outerwear" });
+    expect(sent.skipped).toEqual([]);
+    const orderId = sent.created[0].orderId;
+    const requests = await prisma.assetRequest.findMany({ where: { orderId }, orderBy: { asset: "asc" } });
+    expect(requests.map((r) => [r.asset, r.recipeVersionId])).toEqual([
+      ["on-model-back", outerwear.recipeVersionId],
+      ["packshot", outerwear.recipeVersionId],
+    ]);
+    expect((await prisma.productionOrder.findUniqueOrThrow({ where: { id: orderId } })).source).toBe("extension");
+    await waitForOrders([orderId], FINISHED);
+  });
 });
