@@ -1,20 +1,15 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import prisma from "../../app/db.server";
-import { reconcileProduction, requeueOrder } from "../../app/production/production-flow.server";
+import { reconcileProduction } from "../../app/production/production-flow.server";
 import { retryOrder, settleOrder, settleRequest } from "../../app/production/production-orders.server";
-import { PRODUCT_MEDIA_STATE_QUERY } from "../../app/publishing/publishing-queries";
-import { decideReview } from "../../app/review/review-actions.server";
-import { adminQuery } from "../../app/shopify/admin-graphql.server";
-import { unauthenticated } from "../../app/shopify.server";
 import { assetStore } from "../../app/storage/asset-store.server";
 import { assignStudioUpload, clearStudioCatalogCache, discardStudioUpload, listStudioUploads, registerStudioFile, StudioIntakeError, type StudioIntakeDeps } from "../../app/studio/studio-intake.server";
 import { closeQueues } from "../../jobs/queues";
 import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { problemImages } from "../support/problem-images";
-import { catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
+import { approveAndWaitForStoreMedia, catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
 import { testLoopbackPorts } from "../support/test-env";
 import { poller } from "../support/wait-for";
 
@@ -318,18 +313,7 @@ describe("studio intake: files matched, stored and ingested as studio assets (Po
       const renditions = await prisma.assetRendition.findMany({ where: { assetId: view.assetId! } });
       expect(renditions.map((r) => r.channel)).toContain("pdp-square");
 
-      const decided = await decideReview(REVIEWER, { intent: "approve", assetIds: [view.assetId!] }, { db: prisma, store: assetStore(), requeueOrder: (id) => requeueOrder(prisma, id) });
-      expect(decided).toMatchObject({ ok: true, changed: 1 });
-      const publication = await waitFor("the publication READY", async () => {
-        const row = await prisma.publication.findUnique({ where: { assetId: view.assetId! } });
-        if (row?.status === "failed") throw new Error(`publishing failed: ${row.error}`);
-        return row?.status === "ready" && row;
-      });
-
-      const { admin } = await unauthenticated.admin(TEST_SHOP);
-      const media = z.object({ product: z.object({ media: z.object({ nodes: z.array(z.object({ id: z.string(), alt: z.string().nullable(), mediaContentType: z.string(), status: z.string() })) }) }) });
-      const onStore = (await adminQuery(admin, PRODUCT_MEDIA_STATE_QUERY, media, { variables: { id: product.id } })).data.product.media.nodes;
-      const attached = onStore.find((m) => m.id === publication.mediaId);
+      const { media: attached } = await approveAndWaitForStoreMedia(prisma, REVIEWER, view.assetId!, product.id, waitFor);
       expect(attached).toMatchObject({ mediaContentType: "IMAGE", status: "READY" });
       expect(attached!.alt).toMatch(new RegExp(`^${product.title} – ${colour} – .*front`, "i"));
 

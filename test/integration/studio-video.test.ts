@@ -3,15 +3,9 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import prisma from "../../app/db.server";
-import { requeueOrder } from "../../app/production/production-flow.server";
 import { retryOrder } from "../../app/production/production-orders.server";
-import { PRODUCT_MEDIA_STATE_QUERY } from "../../app/publishing/publishing-queries";
 import { recipeSpecSchema } from "../../app/recipes/recipe-spec";
-import { decideReview } from "../../app/review/review-actions.server";
-import { adminQuery } from "../../app/shopify/admin-graphql.server";
-import { unauthenticated } from "../../app/shopify.server";
 import { assetStore } from "../../app/storage/asset-store.server";
 import { clearStudioCatalogCache, registerStudioFile, type StudioIntakeDeps } from "../../app/studio/studio-intake.server";
 import { probeMedia, runFfmpeg, withTempDir } from "../../app/video/ffmpeg.server";
@@ -21,7 +15,7 @@ import { fitWithin } from "../../app/video/video-spec";
 import { closeQueues } from "../../jobs/queues";
 import { startWorkers, stopWorkers } from "../../jobs/workers";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
-import { catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
+import { approveAndWaitForStoreMedia, catalogProducts, studioShot, syncTestCatalog, type CatalogProduct } from "../support/studio-fixtures";
 import { testLoopbackPorts } from "../support/test-env";
 import { poller } from "../support/wait-for";
 
@@ -132,17 +126,8 @@ describe("studio videos: a clip named for the video view is probed at intake, no
     expect(checks.map((c) => c.check)).toEqual(expect.arrayContaining(["video-duration", "video-resolution", "video-frame-rate", "video-size", "video-first-frame"]));
     expect(reviewed.thumbKey).not.toBeNull();
 
-    const decided = await decideReview(REVIEWER, { intent: "approve", assetIds: [view.assetId!] }, { db: prisma, store: assetStore(), requeueOrder: (id) => requeueOrder(prisma, id) });
-    expect(decided).toMatchObject({ ok: true, changed: 1 });
-    const publication = await waitFor("the clip's publication READY", async () => {
-      const row = await prisma.publication.findUnique({ where: { assetId: view.assetId! } });
-      if (row?.status === "failed") throw new Error(`publishing failed: ${row.error}`);
-      return row?.status === "ready" && row;
-    });
-    const { admin } = await unauthenticated.admin(TEST_SHOP);
-    const media = z.object({ product: z.object({ media: z.object({ nodes: z.array(z.object({ id: z.string(), alt: z.string().nullable(), mediaContentType: z.string(), status: z.string() })) }) }) });
-    const onStore = (await adminQuery(admin, PRODUCT_MEDIA_STATE_QUERY, media, { variables: { id: product.id } })).data.product.media.nodes;
-    expect(onStore.find((m) => m.id === publication.mediaId)).toMatchObject({ mediaContentType: "VIDEO", status: "READY" });
+    const { media } = await approveAndWaitForStoreMedia(prisma, REVIEWER, view.assetId!, product.id, waitFor);
+    expect(media).toMatchObject({ mediaContentType: "VIDEO", status: "READY" });
     expect(await prisma.productionOrder.findUniqueOrThrow({ where: { id: reviewed.orderId } })).toMatchObject({ source: "studio", status: "completed" });
   });
 

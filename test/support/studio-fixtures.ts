@@ -1,5 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
 import sharp from "sharp";
+import { expect } from "vitest";
+import { z } from "zod";
+import { requeueOrder } from "../../app/production/production-flow.server";
+import { PRODUCT_MEDIA_STATE_QUERY } from "../../app/publishing/publishing-queries";
+import { decideReview } from "../../app/review/review-actions.server";
+import { adminQuery } from "../../app/shopify/admin-graphql.server";
+import { assetStore } from "../../app/storage/asset-store.server";
 import { requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { unauthenticated } from "../../app/shopify.server";
 import { renderGarmentScene } from "./garment-scenes";
@@ -60,4 +67,30 @@ export async function catalogProducts(db: PrismaClient, minColours = 1): Promise
       return { id: p.id, title: p.title, variants, colours: [...new Set(variants.map((v) => v.colour).filter((c): c is string => c !== null))] };
     })
     .filter((p) => p.variants.length > 0 && p.variants.every((v) => v.sku !== "") && p.colours.length >= minColours);
+}
+
+const storeMedia = z.object({ product: z.object({ media: z.object({ nodes: z.array(z.object({ id: z.string(), alt: z.string().nullable(), mediaContentType: z.string(), status: z.string() })) }) }) });
+
+/**
+ * Approves a studio asset as a reviewer does, waits until publishing has put
+ * it on the emulator's product (READY), and returns the publication and that
+ * media node as the store reports it.
+ */
+export async function approveAndWaitForStoreMedia(
+  db: PrismaClient,
+  reviewer: { shopId: string; actor: string },
+  assetId: string,
+  productId: string,
+  waitFor: <T>(what: string, probe: () => Promise<T | null | undefined | false>) => Promise<T>,
+) {
+  const decided = await decideReview(reviewer, { intent: "approve", assetIds: [assetId] }, { db, store: assetStore(), requeueOrder: (id) => requeueOrder(db, id) });
+  expect(decided).toMatchObject({ ok: true, changed: 1 });
+  const publication = await waitFor(`asset ${assetId}'s publication READY`, async () => {
+    const row = await db.publication.findUnique({ where: { assetId } });
+    if (row?.status === "failed") throw new Error(`publishing failed: ${row.error}`);
+    return row?.status === "ready" && row;
+  });
+  const { admin } = await unauthenticated.admin(reviewer.shopId);
+  const onStore = (await adminQuery(admin, PRODUCT_MEDIA_STATE_QUERY, storeMedia, { variables: { id: productId } })).data.product.media.nodes;
+  return { publication, media: onStore.find((m) => m.id === publication.mediaId) };
 }
