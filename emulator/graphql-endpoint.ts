@@ -18,6 +18,7 @@ import { giveBack, take, throttleStatus } from "./bucket";
 import { bulkMutationRoot, bulkQueryRoot, type BulkDeps } from "./bulk-operations";
 import { actualQueryCost, MAX_QUERY_COST, requestedQueryCost } from "./cost";
 import { fieldResolver } from "./field-resolver";
+import { flowMutationRoot, type FlowTriggerInbox } from "./flow-triggers";
 import { HttpError, readBody, sendJson } from "./http-util";
 import { mutationRoot } from "./media-mutations";
 import { metafieldsMutationRoot } from "./metafields";
@@ -38,6 +39,7 @@ export interface GraphqlEndpointDeps {
   schema: GraphQLSchema;
   mediaProcessingMs: number;
   bulk: BulkDeps;
+  flowTriggers: FlowTriggerInbox;
 }
 
 const INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)";
@@ -102,7 +104,7 @@ export async function handleAdminGraphql(deps: GraphqlEndpointDeps, req: http.In
   const ctx = apiContext(store, shop);
   const rootValue =
     operation.operation === "mutation"
-      ? { ...mutationRoot(ctx, { mediaProcessingMs: deps.mediaProcessingMs }), ...variantMediaMutationRoot(ctx), ...metafieldsMutationRoot(ctx), ...bulkMutationRoot(deps.bulk, ctx) }
+      ? { ...mutationRoot(ctx, { mediaProcessingMs: deps.mediaProcessingMs }), ...variantMediaMutationRoot(ctx), ...metafieldsMutationRoot(ctx), ...bulkMutationRoot(deps.bulk, ctx), ...flowMutationRoot(deps.flowTriggers, ctx) }
       : { ...queryRoot(ctx), ...bulkQueryRoot(deps.bulk, ctx) };
   const result = await execute({ schema, document, rootValue, contextValue: ctx, variableValues: variables, operationName: operation.name?.value, fieldResolver });
   const actual = result.data ? actualQueryCost({ schema, operation, fragments }, result.data, priced) : 0;

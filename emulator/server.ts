@@ -7,6 +7,7 @@ import { loadAdminSchema } from "./admin-schema";
 import { removeBulkFile } from "./bulk";
 import { Cdn } from "./cdn";
 import { fieldResolver } from "./field-resolver";
+import { FlowTriggerInbox, loadFlowTriggerDefinitions, type FlowTriggerDefinition } from "./flow-triggers";
 import { apiContext, handleAdminGraphql } from "./graphql-endpoint";
 import { HttpError, sendJson } from "./http-util";
 import { handleAccessToken } from "./oauth";
@@ -37,6 +38,8 @@ const optionsSchema = z.object({
   /** Pause before a webhook retry, times the attempt number. */
   webhookRetryDelayMs: z.number().int().min(0).default(200),
   logger: z.custom<(line: string) => void>((v) => typeof v === "function", "logger must be a function").optional(),
+  /** The Flow triggers flowTriggerReceive accepts; by default the app's flow_trigger extensions (extensions/). */
+  flowTriggers: z.custom<FlowTriggerDefinition[]>((v) => Array.isArray(v), "flowTriggers must be a list of trigger definitions").optional(),
 });
 
 export type EmulatorOptions = z.input<typeof optionsSchema>;
@@ -54,6 +57,8 @@ export interface Emulator {
   /** The store's admin operations (the same object as `store`, typed narrowly). */
   admin: EmulatorAdmin;
   webhooks: WebhookDispatcher;
+  /** Flow triggers received (flowTriggerReceive), per shop. */
+  flowTriggers: FlowTriggerInbox;
   close(): Promise<void>;
 }
 
@@ -64,11 +69,13 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
   const store = new EmulatorStore({ appUrl: options.appUrl, apiSecret: options.apiSecret, subscriptions: options.webhooks, log, retryDelayMs: options.webhookRetryDelayMs });
   for (const shop of options.shops) store.addShop({ ...shop, seed: options.seed, productCount: options.productCount, bucket: options.bucket });
   const cdn = new Cdn(store);
+  const flowTriggers = new FlowTriggerInbox(options.flowTriggers ?? loadFlowTriggerDefinitions());
   const graphqlDeps = {
     store,
     schema,
     mediaProcessingMs: options.mediaProcessingMs,
     bulk: { store, schema, fieldResolver, context: (shop: Parameters<typeof apiContext>[1]) => apiContext(store, shop), log },
+    flowTriggers,
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse, parts: string[]): Promise<void> => {
@@ -78,6 +85,10 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     if (parts[0] === "staged-uploads" && parts[1] && (method === "POST" || method === "PUT")) return handleStagedUpload(store, req, res, parts[1]);
     if (parts[0] === "cdn" && method === "GET") return cdn.handle(res, parts.slice(1));
     if (parts[0] === "bulk" && method === "GET") return bulkFile(res, parts[1] ?? "");
+    // GET /emulator/shops/{shop}/flow-triggers: what Flow received (tests, the demo).
+    if (parts[0] === "emulator" && parts[1] === "shops" && parts[3] === "flow-triggers" && parts.length === 4 && method === "GET") {
+      return sendJson(res, 200, { triggers: flowTriggers.received(store.requireShop(parts[2]).domain) });
+    }
     if (parts[0] === "emulator") return handleEmulatorAdmin(store, req, res, parts.slice(1));
     throw new HttpError(404, `The Shotlane store emulator has no route ${method} /${parts.join("/")}`);
   };
@@ -118,6 +129,7 @@ export async function startEmulator(input: EmulatorOptions): Promise<Emulator> {
     store,
     admin: store,
     webhooks: store.webhooks,
+    flowTriggers,
     close: async () => {
       await store.webhooks.close();
       for (const op of store.bulkOperations.values()) removeBulkFile(op);

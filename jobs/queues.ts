@@ -137,7 +137,20 @@ export const studioWatchQueue: QueueDefinition<{ shopId?: string }> = {
   jobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 500, age: 7 * 24 * 3600 } },
 };
 
-export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, studioWatchQueue, ...GENERATE_QUEUES] as const;
+/**
+ * Shopify Flow triggers (issue #9): one job sends "Visuals approved" for one
+ * production order. The job id is the order's, so approvals racing each other
+ * add one job; a finished job is removed at once (the audit trail, not Redis,
+ * remembers that the trigger was sent), and a failed one after an hour, so the
+ * production reconciler can add it again.
+ */
+export const flowTriggerQueue: QueueDefinition<{ shopId: string; orderId: string }> = {
+  name: "flow-triggers",
+  payload: z.object({ shopId: shopDomain, orderId: cuid("ProductionOrder") }).strict(),
+  jobOptions: { attempts: 8, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 3600 } },
+};
+
+export const ALL_QUEUES = [catalogSyncQueue, catalogProductQueue, catalogReconcileQueue, productionOrderQueue, productionRequestQueue, productionReconcileQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, studioWatchQueue, flowTriggerQueue, ...GENERATE_QUEUES] as const;
 
 /** Parses a job's payload; a bad one fails at once, without retries. */
 export function parseJobPayload<P>(definition: QueueDefinition<P>, data: unknown): P {

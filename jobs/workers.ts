@@ -5,6 +5,7 @@ import { closeShopLocks } from "./shop-lock";
 import { processCatalogProduct } from "./processors/catalog-product";
 import { processCatalogReconcile } from "./processors/catalog-reconcile";
 import { processCatalogSync } from "./processors/catalog-sync";
+import { processFlowTrigger } from "./processors/flow-triggers";
 import { processPostProduction } from "./processors/post-production";
 import { processPublishProduct } from "./processors/publishing";
 import { processQualityCheck } from "./processors/quality-check";
@@ -15,6 +16,7 @@ import {
   catalogProductQueue,
   catalogReconcileQueue,
   catalogSyncQueue,
+  flowTriggerQueue,
   generateQueue,
   getQueue,
   postProductionQueue,
@@ -48,6 +50,8 @@ const PROCESSORS: [QueueDefinition<never>, Processor, Limits][] = [
   [publishProductQueue as QueueDefinition<never>, processPublishProduct, { concurrency: 4 }],
   // One poll at a time: it lists every watched location and hands new files to the intake one by one.
   [studioWatchQueue as QueueDefinition<never>, processStudioWatch, { concurrency: 1 }],
+  // One small mutation per order; Flow, not CPU, is the limit.
+  [flowTriggerQueue as QueueDefinition<never>, processFlowTrigger, { concurrency: 2 }],
   ...PROVIDER_IDS.map((provider): [QueueDefinition<never>, Processor, Limits] => [generateQueue(provider) as QueueDefinition<never>, processGenerate, PROVIDER_LIMITS[provider]]),
 ];
 

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit.server";
 import prisma from "../db.server";
+import { queueVisualsApproved } from "../flow/visuals-approved.server";
 import { decodeImage, ImageRejectedError } from "../imaging/safe-decode";
 import { requeueOrder } from "../production/production-flow.server";
 import { queuePublications } from "../publishing/publish-requests.server";
@@ -122,6 +123,8 @@ async function apply(deps: ReviewDeps, ctx: ReviewContext, decision: ReviewDecis
     }
   });
   if ((decision.intent === "approve" && !brandSignOff) || decision.intent === "sign-off") await publishApproved(deps.db, ctx, changed);
+  // A rejection can settle an order as much as an approval: its other candidates may all be approved.
+  if (decision.intent === "approve" || decision.intent === "sign-off" || decision.intent === "reject") await queueVisualsApproved(deps.db, ctx.shopId, changed, ctx.actor);
   return { changed, skipped };
 }
 

@@ -5,6 +5,7 @@ import { generateAsset, type GenerateAssetDeps, type GenerateOutcome } from "../
 import { buildRequestFromDatabase } from "../../app/production/generation-request.server";
 import { reconcileProduction } from "../../app/production/production-flow.server";
 import { reconcilePublishing } from "../../app/publishing/publish-requests.server";
+import { reconcileVisualsApproved } from "../../app/flow/visuals-approved.server";
 import { settleOrder, settleRequest } from "../../app/production/production-orders.server";
 import { PROVIDER_IDS, type ProviderId } from "../../app/providers/provider";
 import { providerFetch, providerForShop } from "../../app/providers/registry.server";
@@ -50,9 +51,10 @@ export async function processProductionOrder(job: Job): Promise<{ status: string
 }
 
 /** Every minute: production flows and publish jobs that Redis lost are re-created from the database. */
-export async function processProductionReconcile(job: Job): Promise<{ checked: number; requeued: number; publishing: number }> {
+export async function processProductionReconcile(job: Job): Promise<{ checked: number; requeued: number; publishing: number; flowTriggers: number }> {
   const { shopId } = parseJobPayload(productionReconcileQueue, job.data);
   const result = await reconcileProduction(prisma, { shopId });
   const publishing = await reconcilePublishing(prisma, { shopId });
-  return { checked: result.checked, requeued: result.requeued.length, publishing: publishing.requeued.length };
+  const flowTriggers = await reconcileVisualsApproved(prisma, { shopId });
+  return { checked: result.checked, requeued: result.requeued.length, publishing: publishing.requeued.length, flowTriggers: flowTriggers.requeued.length };
 }
