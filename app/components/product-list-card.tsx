@@ -64,7 +64,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
   // A dismissed result stays hidden until the next send answers.
   const [dismissedSend, setDismissedSend] = useState<SendResponse | undefined>(undefined);
 
-  const go = (changes: Partial<ProductListQuery>) => navigate(`/app${productListSearch({ ...query, page: 1, ...changes })}`, { preventScrollReset: true });
+  const go = (changes: Partial<ProductListQuery>) => navigate(`/app/catalog${productListSearch({ ...query, page: 1, ...changes })}`, { preventScrollReset: true });
 
   // Search as the merchant types, without a request per keystroke.
   useEffect(() => {
@@ -210,7 +210,7 @@ export function ProductListCard({ page, facets, query, ruleNames, plans }: Props
         onQueryClear={() => setSearchText("")}
         onClearAll={() => {
           setSearchText("");
-          navigate("/app");
+          navigate("/app/catalog");
         }}
         loading={navigation.state === "loading"}
       />

@@ -13,7 +13,7 @@ export function ProductionPage({ data }: { data: ProductionPageData & { demo: bo
   useLiveRevalidation(data.summary.liveOrders > 0);
   const resume = useFetcher<ProductionActionResult>();
   return (
-    <Page title="Production" subtitle="Orders sent to production, their candidates and what they cost." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Production" subtitle="Orders sent to production, their candidates and what they cost." backAction={{ content: "Catalog", url: "/app/catalog" }}>
       <Layout>
         {data.pause ? (
           <Layout.Section>
@@ -47,7 +47,7 @@ export function ProductionPage({ data }: { data: ProductionPageData & { demo: bo
                   In the catalog, select products and choose <strong>Send to production</strong>. Each product gets one order with every asset its tier's production plan asks for; AI assets are made here, studio assets wait for the studio.
                 </Text>
                 <div>
-                  <Button url="/app" variant="primary">
+                  <Button url="/app/catalog" variant="primary">
                     Open the catalog
                   </Button>
                 </div>

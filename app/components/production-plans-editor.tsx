@@ -27,7 +27,7 @@ export function ProductionPlansEditor({ plans }: { plans: Record<Tier, PlanItem[
     });
 
   return (
-    <Page title="Production plans" subtitle="Which assets each tier's products need, and whether the studio or AI makes them." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Production plans" subtitle="Which assets each tier's products need, and whether the studio or AI makes them." backAction={{ content: "Catalog", url: "/app/catalog" }}>
       <BlockStack gap="400">
         <FieldErrorsBanner errors={errors} title="Nothing was saved: fix these" />
         {fetcher.data?.ok ? <Banner tone="success" title="Production plans saved" /> : null}

@@ -87,7 +87,7 @@ export function PublishingPage({ data }: { data: PublishingPageData }) {
     <Page
       title="Publishing"
       subtitle="Approved images and videos on their way to your products, with Shopify's answer for each."
-      backAction={{ content: "Catalog", url: "/app" }}
+      backAction={{ content: "Catalog", url: "/app/catalog" }}
       primaryAction={{
         content: summary.approvedUnpublished > 0 ? `Publish approved (${summary.approvedUnpublished})` : "Publish approved",
         disabled: summary.approvedUnpublished === 0,

@@ -13,7 +13,7 @@ export function RecipePage({ recipes, selectedKey, samples, providers, modelRefe
     <Page
       title="Brand recipes"
       subtitle="How the AI lane makes each garment category look like your brand. Every save is a new version; generated images keep the version that made them."
-      backAction={{ content: "Catalog", url: "/app" }}
+      backAction={{ content: "Catalog", url: "/app/catalog" }}
     >
       <Layout>
         <Layout.Section>

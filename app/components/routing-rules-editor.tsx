@@ -71,7 +71,7 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
   const busy = fetcher.state !== "idle";
 
   return (
-    <Page title="Tier routing" subtitle="The first matching rule decides a product's tier. Pinned products keep their tier." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Tier routing" subtitle="The first matching rule decides a product's tier. Pinned products keep their tier." backAction={{ content: "Catalog", url: "/app/catalog" }}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -35,7 +35,7 @@ export function StudioCapacityPage({ data }: { data: StudioCapacityRouteData }) 
     return [TIER_NAMES[tier], count(b.products), count(b.studioImages), count(Math.ceil(b.studioImages / settings.imagesPerDay)), count(b.aiAssets), formatUsd(b.aiSpendMicros)];
   });
   return (
-    <Page title="Studio capacity" subtitle="Studio images needed against the studio's capacity, AI work in flight, and the backlog per tier." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Studio capacity" subtitle="Studio images needed against the studio's capacity, AI work in flight, and the backlog per tier." backAction={{ content: "Catalog", url: "/app/catalog" }}>
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">

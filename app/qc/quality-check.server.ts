@@ -279,6 +279,8 @@ async function finish(deps: QualityCheckDeps, asset: AssetForQc, qc: QcRecipe, m
         qcStatus: "done",
         qcVerdict: verdict,
         qcReport: report as unknown as Prisma.InputJsonValue,
+        // The dashboard's ΔE distribution reads this column, not the report.
+        qcDeltaE: checks.find((c) => c.check === "garment-colour")?.score ?? null,
         qcAt: new Date(),
         phash: measured.phash,
         thumbKey: measured.thumbKey,

@@ -1,53 +1,19 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, InlineGrid, Page } from "@shopify/polaris";
-import { loadCatalogHome } from "../catalog/catalog-home.server";
-import { CatalogSyncCard } from "../components/catalog-sync-card";
-import { ProductListCard } from "../components/product-list-card";
-import { ShopSummaryCard } from "../components/shop-summary-card";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { DashboardPage } from "../components/dashboard-page";
+import { loadDashboardPage } from "../dashboard/dashboard.server";
+import prisma from "../db.server";
 import { requireShopAdmin } from "../shopify/require-shop-admin.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShopAdmin(request);
-  return { ...(await loadCatalogHome(shop, new URL(request.url).searchParams)), demo };
+  return { ...(await loadDashboardPage(prisma, shop, new URL(request.url).searchParams)), demo };
 };
 
-export default function CatalogHome() {
+export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
-  const queryErrors = Object.values(data.queryErrors);
-  return (
-    <Page fullWidth title="Catalog" subtitle={data.shop.name ?? data.shop.domain} secondaryActions={[
-        { content: "Tier routing", url: "/app/routing" },
-        { content: "Production plans", url: "/app/plans" },
-        { content: "Production", url: "/app/production" },
-        { content: "Shot lists", url: "/app/studio/shot-lists" },
-        { content: "Review", url: "/app/review" },
-        { content: "Publishing", url: "/app/publishing" },
-        { content: "Brand recipes", url: "/app/recipes" },
-        { content: "Post-production", url: "/app/post-production" },
-        { content: "Settings", url: "/app/settings" },
-      ]}>
-      <BlockStack gap="400">
-        {data.demo ? (
-          <Banner tone="info" title="Demo mode">
-            This store is Shotlane's local store emulator with a generated fashion catalog. Nothing here reaches Shopify.
-          </Banner>
-        ) : null}
-        {queryErrors.length > 0 ? (
-          <Banner tone="warning" title="Some filters in the address were ignored">
-            <ul>
-              {queryErrors.map((message) => (
-                <li key={message}>{message}</li>
-              ))}
-            </ul>
-          </Banner>
-        ) : null}
-        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-          <ShopSummaryCard shop={data.shop} />
-          <CatalogSyncCard initialRun={data.sync} />
-        </InlineGrid>
-        <ProductListCard page={data.page} facets={data.facets} query={data.query} ruleNames={data.ruleNames} plans={data.plans} />
-      </BlockStack>
-    </Page>
-  );
+  return <DashboardPage data={data} />;
 }

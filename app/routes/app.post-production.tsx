@@ -82,7 +82,7 @@ export default function PostProductionRoute() {
     <Page
       title="Post-production"
       subtitle="How every product image is finished before it is published: channel sizes and formats, file names, the brand colour look and AI disclosure."
-      backAction={{ content: "Catalog", url: "/app" }}
+      backAction={{ content: "Catalog", url: "/app/catalog" }}
       primaryAction={{ content: "Save", onAction: save, loading: saving }}
     >
       <Layout>

@@ -22,7 +22,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function SettingsPage() {
   const { demo, providers, budgets, spend, review, publishing, studio } = useLoaderData<typeof loader>();
   return (
-    <Page title="Settings" subtitle="Your AI providers' API keys, the spending limits for production, how generated assets are approved and published, and your studio." backAction={{ content: "Catalog", url: "/app" }}>
+    <Page title="Settings" subtitle="Your AI providers' API keys, the spending limits for production, how generated assets are approved and published, and your studio." backAction={{ content: "Catalog", url: "/app/catalog" }}>
       <Layout>
         <Layout.AnnotatedSection id="providers" title="AI providers" description="Keys are encrypted at rest and never shown again after saving; only their last four characters are.">
           <BlockStack gap="400">

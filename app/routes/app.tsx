@@ -22,8 +22,9 @@ export default function AppLayout() {
       {demo ? null : (
         <NavMenu>
           <Link to="/app" rel="home">
-            Catalog
+            Dashboard
           </Link>
+          <Link to="/app/catalog">Catalog</Link>
           <Link to="/app/routing">Tier routing</Link>
           <Link to="/app/plans">Production plans</Link>
           <Link to="/app/production">Production</Link>

@@ -22,7 +22,7 @@ describe("demo catalog and tier routing in Chromium", () => {
   });
 
   it("syncs the demo catalog with a progress bar, then lists, searches and filters it", async () => {
-    await page.goto(`${stack.appUrl}/app`);
+    await page.goto(`${stack.appUrl}/app/catalog`);
     await expect(page.getByRole("heading", { name: "Catalog", exact: true }).isVisible()).resolves.toBe(true);
     await page.getByText("No products yet: run a catalog sync.").waitFor();
 
@@ -39,14 +39,14 @@ describe("demo catalog and tier routing in Chromium", () => {
     await expect(page.locator("tbody tr").first().innerText()).resolves.toContain(firstTitle);
 
     // A type filter applied through the address is shown as a removable filter.
-    await page.goto(`${stack.appUrl}/app?type=Dresses`);
+    await page.goto(`${stack.appUrl}/app/catalog?type=Dresses`);
     const rows = page.locator("tbody tr");
     const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td")[4]?.textContent?.trim()));
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(["Dresses"]));
     await page.getByText("Product type: Dresses").waitFor();
 
-    await page.goto(`${stack.appUrl}/app`);
+    await page.goto(`${stack.appUrl}/app/catalog`);
     await page.locator("tbody tr img").first().waitFor();
     await page.screenshot({ path: screenshotPath("product-list") });
   });
@@ -89,7 +89,7 @@ describe("demo catalog and tier routing in Chromium", () => {
 
     await page.getByRole("button", { name: "Save and re-route" }).click();
     await page.getByText("Rules saved and the catalog re-routed").waitFor();
-    await page.goto(`${stack.appUrl}/app?tier=1`);
+    await page.goto(`${stack.appUrl}/app/catalog?tier=1`);
     await page.getByText(new RegExp(`· ${inPremium} products`)).waitFor();
     await page.getByText("rule: Premium to the studio").first().waitFor();
 
@@ -98,7 +98,7 @@ describe("demo catalog and tier routing in Chromium", () => {
     await page.locator("tbody tr").first().locator("td").first().locator("input[type=checkbox]").check({ force: true });
     await page.getByRole("button", { name: "Pin to tier 3" }).click();
     await page.getByText(new RegExp(`· ${inPremium - 1} products`)).waitFor();
-    await page.goto(`${stack.appUrl}/app?tier=3&q=${encodeURIComponent(pinnedTitle)}`);
+    await page.goto(`${stack.appUrl}/app/catalog?tier=3&q=${encodeURIComponent(pinnedTitle)}`);
     await page.locator("tbody tr", { hasText: pinnedTitle }).getByText("pinned by hand").first().waitFor();
     await page.screenshot({ path: screenshotPath("pinned-product") });
   });
@@ -113,9 +113,9 @@ describe("demo catalog and tier routing in Chromium", () => {
     await page.getByRole("button", { name: "Save plans" }).click();
     await page.getByText("Production plans saved").waitFor();
 
-    await page.goto(`${stack.appUrl}/app?gap=video`);
+    await page.goto(`${stack.appUrl}/app/catalog?gap=video`);
     await page.getByText(new RegExp(`· ${tier1} products`)).waitFor();
-    await page.goto(`${stack.appUrl}/app?lane=ai`);
+    await page.goto(`${stack.appUrl}/app/catalog?lane=ai`);
     await page.getByText(new RegExp(`· ${500 - tier1} products`)).waitFor();
     await page.getByText("AI lane · needs 3 AI").first().waitFor();
     await page.screenshot({ path: screenshotPath("lane-filter") });
@@ -127,7 +127,7 @@ describe("demo catalog and tier routing in Chromium", () => {
       body: JSON.stringify({ title: "Webhook Linen Blazer", productType: "Outerwear", tags: ["ss26"], colors: ["Sand"], sizes: ["S", "M"] }),
     });
     expect(created.status).toBe(201);
-    const search = `${stack.appUrl}/app?q=${encodeURIComponent("Webhook Linen Blazer")}`;
+    const search = `${stack.appUrl}/app/catalog?q=${encodeURIComponent("Webhook Linen Blazer")}`;
     await page.goto(search);
     for (let i = 0; i < 100 && !(await page.getByText("Webhook Linen Blazer").count()); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

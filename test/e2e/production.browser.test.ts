@@ -27,11 +27,11 @@ describe("send to production and watch it in Chromium (demo stack: real worker, 
     await page.goto(`${stack.appUrl}/app/production`);
     await page.getByRole("heading", { name: "Production", exact: true }).waitFor();
     await page.getByText("Nothing sent to production yet").waitFor();
-    await expect(page.getByRole("link", { name: "Open the catalog" }).getAttribute("href")).resolves.toBe("/app");
+    await expect(page.getByRole("link", { name: "Open the catalog" }).getAttribute("href")).resolves.toBe("/app/catalog");
   });
 
   it("sends two products from the catalog, follows their progress to the end and shows the stored candidates", async () => {
-    await page.goto(`${stack.appUrl}/app`);
+    await page.goto(`${stack.appUrl}/app/catalog`);
     await page.getByRole("button", { name: "Sync catalog" }).click();
     await page.getByText("500 of 500 products (100%)").waitFor({ timeout: 90_000 });
     await page.getByText(/Page 1 of 10 · 500 products/).waitFor({ timeout: 30_000 });

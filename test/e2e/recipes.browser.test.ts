@@ -25,7 +25,7 @@ describe("brand recipes in Chromium", () => {
 
   it("refuses an unknown prompt placeholder, saves the fix as version 2 and lists both versions", async () => {
     // A synced catalog gives the prompt preview a real product.
-    await page.goto(`${stack.appUrl}/app`);
+    await page.goto(`${stack.appUrl}/app/catalog`);
     await page.getByRole("button", { name: "Sync catalog" }).click();
     await page.getByText("500 of 500 products (100%)").waitFor({ timeout: 90_000 });
 

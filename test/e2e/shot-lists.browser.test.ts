@@ -39,7 +39,7 @@ describe("shot lists in Chromium (demo stack)", () => {
   });
 
   it("syncs the catalog, then sets a launch date and priority on two products from the product list", async () => {
-    await page.goto(`${stack.appUrl}/app`);
+    await page.goto(`${stack.appUrl}/app/catalog`);
     await page.getByRole("button", { name: "Sync catalog" }).click();
     await page.getByText("24 of 24 products (100%)").waitFor({ timeout: 90_000 });
     await page.getByText(/· 24 products/).waitFor({ timeout: 30_000 });
@@ -48,7 +48,7 @@ describe("shot lists in Chromium (demo stack)", () => {
     await db.product.updateMany({ where: { id: { in: products.slice(0, 6).map((p) => p.id) } }, data: { tier: 1, tierSource: "pin", pinnedTier: 1 } });
     await db.product.updateMany({ where: { id: { in: products.slice(6, 12).map((p) => p.id) } }, data: { tier: 2, tierSource: "pin", pinnedTier: 2 } });
 
-    await page.goto(`${stack.appUrl}/app?tier=2`);
+    await page.goto(`${stack.appUrl}/app/catalog?tier=2`);
     await page.getByText(/· 6 products/).waitFor();
     const rows = page.locator("tbody tr");
     urgentTitles = [];
@@ -93,7 +93,7 @@ describe("shot lists in Chromium (demo stack)", () => {
     await page.screenshot({ path: screenshotPath("shot-list-detail"), fullPage: true });
     expect((await db.shotList.findFirstOrThrow({ where: { shopId: DEMO_SHOP, number: 1 } })).status).toBe("sent");
 
-    await page.goto(`${stack.appUrl}/app?shotList=sent`);
+    await page.goto(`${stack.appUrl}/app/catalog?shotList=sent`);
     await page.getByText(/· 12 products/).waitFor();
     await page.getByText("Shot list #1 · Sent").first().waitFor();
     await page.getByText("Shot list status: sent").waitFor();

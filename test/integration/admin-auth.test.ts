@@ -4,7 +4,7 @@ import prisma from "../../app/db.server";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
 import { closeQueues } from "../../jobs/queues";
 import { action as syncAction, loader as syncLoader } from "../../app/routes/api.catalog-sync";
-import { loader as homeLoader } from "../../app/routes/app._index";
+import { loader as homeLoader } from "../../app/routes/app.catalog";
 import { mirrorProduct } from "../support/factories";
 import { databaseSnapshot, queueSnapshot } from "../support/shop-rows";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../support/test-env";
@@ -65,20 +65,20 @@ describe("embedded routes authenticate through authenticate.admin", () => {
   });
 
   it("serves the product list of the token's shop from the database, filtered and searched, and nothing of another shop", async () => {
-    const all = await homeLoader(args(new Request(`${TEST_APP_URL}/app`, { headers: { Authorization: await bearer() } })));
+    const all = await homeLoader(args(new Request(`${TEST_APP_URL}/app/catalog`, { headers: { Authorization: await bearer() } })));
     expect(all.shop.domain).toBe(SHOP);
     expect(all.page.items.map((p) => p.title).sort()).toEqual(["Linen Wrap Dress", "Merino Crewneck Sweater", "Silk Slip Dress"]);
 
-    const dresses = await homeLoader(args(new Request(`${TEST_APP_URL}/app?type=Dresses`, { headers: { Authorization: await bearer() } })));
+    const dresses = await homeLoader(args(new Request(`${TEST_APP_URL}/app/catalog?type=Dresses`, { headers: { Authorization: await bearer() } })));
     expect(dresses.page.items.map((p) => p.title)).toEqual(["Linen Wrap Dress", "Silk Slip Dress"]);
     expect(dresses.facets.types).toEqual(["Dresses", "Knitwear"]);
 
-    const search = await homeLoader(args(new Request(`${TEST_APP_URL}/app?q=merino`, { headers: { Authorization: await bearer() } })));
+    const search = await homeLoader(args(new Request(`${TEST_APP_URL}/app/catalog?q=merino`, { headers: { Authorization: await bearer() } })));
     expect(search.page.items.map((p) => p.title)).toEqual(["Merino Crewneck Sweater"]);
   });
 
   it.each(BAD_TOKENS)("rejects a session token %s with 401, and serves no data", async (_label, authorization) => {
-    const request = new Request(`${TEST_APP_URL}/app`, { headers: { Authorization: await authorization() } });
+    const request = new Request(`${TEST_APP_URL}/app/catalog`, { headers: { Authorization: await authorization() } });
     const { value, thrown } = await outcome(() => homeLoader(args(request)));
     expect(value).toBeUndefined();
     expect(thrown?.status).toBe(401);
@@ -87,7 +87,7 @@ describe("embedded routes authenticate through authenticate.admin", () => {
   });
 
   it("sends a request with no session token at all to the login page", async () => {
-    const { value, thrown } = await outcome(() => homeLoader(args(new Request(`${TEST_APP_URL}/app`))));
+    const { value, thrown } = await outcome(() => homeLoader(args(new Request(`${TEST_APP_URL}/app/catalog`))));
     expect(value).toBeUndefined();
     expect(thrown?.status).toBe(302);
     expect(thrown?.headers.get("Location")).toBe("/auth/login");
