@@ -19,7 +19,7 @@ const SERIAL = [
   "test/integration/webhook-burst.test.ts",
 ];
 
-const INCLUDE = ["app/**/*.test.{ts,tsx}", "jobs/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"];
+const INCLUDE = ["app/**/*.test.{ts,tsx}", "jobs/**/*.test.ts", "emulator/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts", "extensions/**/*.test.{ts,tsx}"];
 
 /**
  * Wall seconds of the long files in a measured `.ci/run` (both lanes running,
