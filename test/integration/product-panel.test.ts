@@ -9,6 +9,10 @@ import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
 import prisma from "../../app/db.server";
 import { action as panelAction, loader as panelLoader } from "../../app/routes/api.extension.products.$productId";
 import { action as produceAction, loader as produceLoader } from "../../app/routes/api.extension.products.$productId.produce";
+import { signIdToken } from "../../app/product-panel/preview-token.server";
+import { loader as previewBundleLoader } from "../../app/routes/extension-preview.bundle.$handle";
+import { loader as previewPageLoader } from "../../app/routes/extension-preview.$handle";
+import { loader as previewTokenLoader } from "../../app/routes/extension-preview.id-token";
 import { verifyAssetSignature } from "../../app/storage/signed-url.server";
 import { closeQueues } from "../../jobs/queues";
 import { mirrorProduct } from "../support/factories";
@@ -358,5 +362,26 @@ describe("product page extension endpoints", () => {
     expect(response.status).toBe(404);
     expectCors(response);
     expect(await prisma.productionOrder.count({ where: { productId: OTHER_SHOP_DRESS } })).toBe(0);
+  });
+
+  it("accepts an ID token signed as the demo preview signs it (the admin's shape), and refuses one signed with another secret", async () => {
+    const token = signIdToken({ shop: SHOP, apiKey: TEST_API_KEY, secret: TEST_API_SECRET, sub: SUB });
+    const response = await getPanel(numberOf(DRESS), `Bearer ${token}`);
+    expect(response.status).toBe(200);
+    expect(readPanel(await response.json())?.product.id).toBe(DRESS);
+    const forged = signIdToken({ shop: SHOP, apiKey: TEST_API_KEY, secret: "not-the-app-secret", sub: SUB });
+    expect((await getPanel(numberOf(DRESS), `Bearer ${forged}`)).status).toBe(401);
+    const expired = signIdToken({ shop: SHOP, apiKey: TEST_API_KEY, secret: TEST_API_SECRET, sub: SUB, now: Date.now() - 10 * 60_000 });
+    expect((await getPanel(numberOf(DRESS), `Bearer ${expired}`)).status).toBe(401);
+  });
+
+  it("serves no extension preview, bundle or ID token outside demo mode", async () => {
+    const page = await previewPageLoader({ request: new Request(`${TEST_APP_URL}/extension-preview/product-panel-block`), params: { handle: "product-panel-block" }, context: {} });
+    const bundle = await previewBundleLoader({ request: new Request(`${TEST_APP_URL}/extension-preview/bundle/product-panel-block`), params: { handle: "product-panel-block" }, context: {} });
+    const token = await previewTokenLoader();
+    for (const response of [page, bundle, token]) {
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
   });
 });
