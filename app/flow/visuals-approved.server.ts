@@ -50,17 +50,32 @@ export function visualsApprovedJobId(orderId: string): string {
   return `visuals-approved-${orderId}`;
 }
 
+/** Orders that can no longer change (candidates still being made would come to review later). */
+const isOrderSettled = (status: string) => !isOrderActive(status) && status !== "paused" && status !== "canceled";
+
+/** The trigger's facts for each of these orders that qualifies now, in a fixed number of queries. */
+export async function visualsApprovedFactsOf(db: PrismaClient, shopId: string, orderIds: readonly string[]): Promise<Map<string, VisualsApprovedFacts>> {
+  const facts = new Map<string, VisualsApprovedFacts>();
+  const orders = (await db.productionOrder.findMany({ where: { shopId, id: { in: [...orderIds] } }, select: { id: true, status: true, productId: true } })).filter((o) => isOrderSettled(o.status));
+  if (orders.length === 0) return facts;
+  const [counts, products] = await Promise.all([
+    db.asset.groupBy({ by: ["orderId", "reviewStatus"], where: { orderId: { in: orders.map((o) => o.id) }, reviewStatus: { in: [...PENDING_REVIEW_STATUSES, "approved"] } }, _count: { _all: true } }),
+    db.product.findMany({ where: { shopId, id: { in: [...new Set(orders.map((o) => o.productId))] } }, select: { id: true, tier: true } }),
+  ]);
+  const tiers = new Map(products.map((p) => [p.id, p.tier]));
+  for (const order of orders) {
+    const rows = counts.filter((c) => c.orderId === order.id);
+    const approved = rows.find((c) => c.reviewStatus === "approved")?._count._all ?? 0;
+    const pending = rows.filter((c) => c.reviewStatus !== "approved").reduce((sum, c) => sum + c._count._all, 0);
+    if (pending > 0 || approved === 0 || !tiers.has(order.productId)) continue;
+    facts.set(order.id, { productId: order.productId, assetCount: approved, tier: tiers.get(order.productId) ?? 0 });
+  }
+  return facts;
+}
+
 /** The trigger's facts when the order qualifies now, else null. */
 export async function visualsApprovedFacts(db: PrismaClient, shopId: string, orderId: string): Promise<VisualsApprovedFacts | null> {
-  const order = await db.productionOrder.findFirst({ where: { id: orderId, shopId }, select: { status: true, productId: true } });
-  if (!order || isOrderActive(order.status) || order.status === "paused" || order.status === "canceled") return null;
-  const [pending, approved, product] = await Promise.all([
-    db.asset.count({ where: { orderId, reviewStatus: { in: [...PENDING_REVIEW_STATUSES] } } }),
-    db.asset.count({ where: { orderId, reviewStatus: "approved" } }),
-    db.product.findFirst({ where: { shopId, id: order.productId }, select: { tier: true } }),
-  ]);
-  if (pending > 0 || approved === 0 || !product) return null;
-  return { productId: order.productId, assetCount: approved, tier: product.tier ?? 0 };
+  return (await visualsApprovedFactsOf(db, shopId, [orderId])).get(orderId) ?? null;
 }
 
 /** The order's trigger events, newest first. */
@@ -86,18 +101,19 @@ async function enqueueTrigger(shopId: string, orderId: string): Promise<boolean>
  */
 export async function queueVisualsApproved(db: PrismaClient, shopId: string, assetIds: readonly string[], actor: string): Promise<string[]> {
   if (assetIds.length === 0) return [];
-  const orders = await db.asset.findMany({ where: { shopId, id: { in: [...assetIds] } }, select: { orderId: true }, distinct: ["orderId"] });
+  const orderIds = (await db.asset.findMany({ where: { shopId, id: { in: [...assetIds] } }, select: { orderId: true }, distinct: ["orderId"] })).map((a) => a.orderId);
+  const facts = await visualsApprovedFactsOf(db, shopId, orderIds);
+  if (facts.size === 0) return [];
+  const events = await db.auditEvent.findMany({ where: { shopId, subjectType: ORDER_SUBJECT, subjectId: { in: [...facts.keys()] }, action: { in: [TRIGGER_QUEUED, TRIGGER_SENT, TRIGGER_REFUSED] } }, select: { subjectId: true, action: true } });
   const queued: string[] = [];
-  for (const { orderId } of orders) {
-    const facts = await visualsApprovedFacts(db, shopId, orderId);
-    if (!facts) continue;
-    const events = await triggerEvents(db, shopId, orderId);
-    if (events.some((e) => e.action !== TRIGGER_QUEUED)) continue;
-    if (events.length === 0) {
-      await recordAuditEvent(db, { shopId, actor, action: TRIGGER_QUEUED, subjectType: ORDER_SUBJECT, subjectId: orderId, data: { handle: VISUALS_APPROVED_HANDLE, ...facts } });
-    }
-    await enqueueTrigger(shopId, orderId);
+  let queueReachable = true;
+  for (const [orderId, fact] of facts) {
+    const mine = events.filter((e) => e.subjectId === orderId);
+    if (mine.some((e) => e.action !== TRIGGER_QUEUED)) continue;
+    if (mine.length === 0) await recordAuditEvent(db, { shopId, actor, action: TRIGGER_QUEUED, subjectType: ORDER_SUBJECT, subjectId: orderId, data: { handle: VISUALS_APPROVED_HANDLE, ...fact } });
     queued.push(orderId);
+    // After one enqueue timed out the rest would too (3 s each): the reconciler adds them from the audit trail.
+    if (queueReachable) queueReachable = await enqueueTrigger(shopId, orderId);
   }
   return queued;
 }
