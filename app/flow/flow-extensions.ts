@@ -25,9 +25,6 @@ export const VISUALS_APPROVED_KEYS = { product: "product_id", assetCount: "Asset
 /** The action's property keys: the product reference arrives as `product_id`, the text field under its toml key. */
 export const SEND_TO_PRODUCTION_KEYS = { product: "product_id", recipe: "recipe" } as const;
 
-/** Flow refuses trigger payloads over 50 KB. */
-export const FLOW_TRIGGER_PAYLOAD_LIMIT_BYTES = 50 * 1024;
-
 export interface VisualsApprovedFacts {
   /** The product's GID. */
   productId: string;
