@@ -102,6 +102,14 @@ async function enqueueTrigger(shopId: string, orderId: string): Promise<boolean>
 export async function queueVisualsApproved(db: PrismaClient, shopId: string, assetIds: readonly string[], actor: string): Promise<string[]> {
   if (assetIds.length === 0) return [];
   const orderIds = (await db.asset.findMany({ where: { shopId, id: { in: [...assetIds] } }, select: { orderId: true }, distinct: ["orderId"] })).map((a) => a.orderId);
+  return queueVisualsApprovedForOrders(db, shopId, orderIds, actor);
+}
+
+/**
+ * The same for orders: also called when an order settles, because its last
+ * candidates may fail after every other one was reviewed (no decision follows).
+ */
+export async function queueVisualsApprovedForOrders(db: PrismaClient, shopId: string, orderIds: readonly string[], actor: string): Promise<string[]> {
   const facts = await visualsApprovedFactsOf(db, shopId, orderIds);
   if (facts.size === 0) return [];
   const events = await db.auditEvent.findMany({ where: { shopId, subjectType: ORDER_SUBJECT, subjectId: { in: [...facts.keys()] }, action: { in: [TRIGGER_QUEUED, TRIGGER_SENT, TRIGGER_REFUSED] } }, select: { subjectId: true, action: true } });

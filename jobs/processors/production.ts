@@ -5,7 +5,7 @@ import { generateAsset, type GenerateAssetDeps, type GenerateOutcome } from "../
 import { buildRequestFromDatabase } from "../../app/production/generation-request.server";
 import { reconcileProduction } from "../../app/production/production-flow.server";
 import { reconcilePublishing } from "../../app/publishing/publish-requests.server";
-import { reconcileVisualsApproved } from "../../app/flow/visuals-approved.server";
+import { queueVisualsApprovedForOrders, reconcileVisualsApproved } from "../../app/flow/visuals-approved.server";
 import { settleOrder, settleRequest } from "../../app/production/production-orders.server";
 import { PROVIDER_IDS, type ProviderId } from "../../app/providers/provider";
 import { providerFetch, providerForShop } from "../../app/providers/registry.server";
@@ -46,8 +46,10 @@ export async function processProductionRequest(job: Job): Promise<{ status: stri
 
 /** Runs when an order's requests are done: records the order's outcome. */
 export async function processProductionOrder(job: Job): Promise<{ status: string }> {
-  const { orderId } = parseJobPayload(productionOrderQueue, job.data);
-  return { status: await settleOrder(prisma, orderId) };
+  const { shopId, orderId } = parseJobPayload(productionOrderQueue, job.data);
+  const status = await settleOrder(prisma, orderId);
+  await queueVisualsApprovedForOrders(prisma, shopId, [orderId], "system:production");
+  return { status };
 }
 
 /** Every minute: production flows and publish jobs that Redis lost are re-created from the database. */

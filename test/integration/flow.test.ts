@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { Worker } from "bullmq";
+import { Worker, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestCatalogSync, runCatalogSync } from "../../app/catalog/catalog-sync.server";
 import { env } from "../../app/config/env";
@@ -14,6 +14,7 @@ import { unauthenticated } from "../../app/shopify.server";
 import { assetStore } from "../../app/storage/asset-store.server";
 import { workerConnection } from "../../jobs/connection";
 import { processFlowTrigger } from "../../jobs/processors/flow-triggers";
+import { processProductionOrder } from "../../jobs/processors/production";
 import { closeQueues, flowTriggerQueue, getQueue } from "../../jobs/queues";
 import { startTestStore, TEST_SHOP } from "../support/emulator";
 import { seedReviewQueue } from "../support/review-fixtures";
@@ -189,8 +190,8 @@ describe("Shopify Flow (PostgreSQL, Redis, store emulator over HTTP)", { timeout
     /** One finished order of a catalog product with `count` candidates awaiting review (tier 1 by the fixture). */
     async function orderAwaitingReview(product: { id: string; productType: string }, count: number) {
       const queue = await seedReviewQueue(prisma, assetStore(), TEST_SHOP, { count, products: [{ id: legacyId(product.id), title: `Flow fixture ${product.id}`, productType: product.productType, featuredImageUrl: null }], distinctThumbnails: 1, verdictOf: () => "pass" });
-      const order = await prisma.productionOrder.findFirstOrThrow({ where: { shopId: TEST_SHOP, productId: product.id }, orderBy: { createdAt: "desc" } });
-      return { assetIds: queue.assetIds, orderId: order.id };
+      const { orderId } = await prisma.asset.findUniqueOrThrow({ where: { id: queue.assetIds[0] }, select: { orderId: true } });
+      return { assetIds: queue.assetIds, orderId };
     }
 
     it("approving the last awaiting candidate of an order sends exactly one trigger, also when approvals race and repeat", async () => {
@@ -227,6 +228,25 @@ describe("Shopify Flow (PostgreSQL, Redis, store emulator over HTTP)", { timeout
       await decideReview({ shopId: TEST_SHOP, actor: ACTOR }, { intent: "approve", assetIds: [assetIds[0]] });
       await decideReview({ shopId: TEST_SHOP, actor: ACTOR }, { intent: "reject", assetIds: [assetIds[1]], reason: "anatomy" });
       await waitFor("the trigger after the rejection", async () => (await sentEvents(orderId)).length > 0);
+      expect(triggers().slice(before)).toEqual([expect.objectContaining({ payload: { product_id: legacyId(product.id), "Asset count": 1, Tier: 1 } })]);
+    });
+
+    it("an order whose last candidate fails after the others were approved sends the trigger when it settles", async () => {
+      const product = products[8];
+      const { assetIds, orderId } = await orderAwaitingReview(product, 2);
+      const before = triggers().length;
+      // The second candidate is still being made while the first is approved: the order is not settled yet.
+      await prisma.asset.update({ where: { id: assetIds[1] }, data: { status: "generating", reviewStatus: null } });
+      await prisma.assetRequest.updateMany({ where: { orderId }, data: { status: "running" } });
+      await prisma.productionOrder.update({ where: { id: orderId }, data: { status: "running", finishedAt: null } });
+      await decideReview({ shopId: TEST_SHOP, actor: ACTOR }, { intent: "approve", assetIds: [assetIds[0]] });
+      expect(await prisma.auditEvent.count({ where: { subjectId: orderId, action: TRIGGER_QUEUED } })).toBe(0);
+
+      // Its provider fails it; the order's settle job (the real processor) rolls the order up and queues the trigger.
+      await prisma.asset.update({ where: { id: assetIds[1] }, data: { status: "failed", error: "provider failed" } });
+      const settled = await processProductionOrder({ data: { shopId: TEST_SHOP, orderId } } as Job);
+      expect(settled.status).toBe("completed");
+      await waitFor("the trigger after the order settled", async () => (await sentEvents(orderId)).length > 0);
       expect(triggers().slice(before)).toEqual([expect.objectContaining({ payload: { product_id: legacyId(product.id), "Asset count": 1, Tier: 1 } })]);
     });
 
