@@ -22,6 +22,7 @@ const benches: [string, () => Promise<void>][] = [
   ["post-production", async () => (await import("./post-production.bench")).benchPostProduction()],
   ["qc", async () => (await import("./qc.bench")).benchQc()],
   ["webhooks", async () => (await import("./webhooks.bench")).benchWebhooks()],
+  ["dashboard", async () => (await import("./dashboard.bench")).benchDashboard()],
 ];
 const wanted = process.argv.slice(2);
 try {

@@ -206,20 +206,66 @@ export function deltaEDistribution(rows: readonly { bucket: number; n: number }[
   });
 }
 
+/** One group of candidates made in the range: a day, the provider that made them and their lane. */
+export interface MadeRow extends QualityCounts {
+  day: string;
+  provider: string;
+  lane: string;
+  /** Counts per ΔE bucket (DELTA_E_EDGES). */
+  deltaE: number[];
+}
+
+/** The quality figures and approvals per maker from the grouped candidates: sums, so one scan serves them all. */
+export function madeFigures(days: readonly string[], rows: readonly MadeRow[]) {
+  const totals: QualityCounts = { decided: 0, approved: 0, firstPassApproved: 0, regenerationsOfApproved: 0 };
+  const perDay = new Map<string, { day: string; decided: number; firstPassApproved: number }>();
+  const buckets = new Map<number, number>();
+  const approvedBy = new Map<string, number>();
+  for (const r of rows) {
+    totals.decided += r.decided;
+    totals.approved += r.approved;
+    totals.firstPassApproved += r.firstPassApproved;
+    totals.regenerationsOfApproved += r.regenerationsOfApproved;
+    const d = perDay.get(r.day) ?? { day: r.day, decided: 0, firstPassApproved: 0 };
+    d.decided += r.decided;
+    d.firstPassApproved += r.firstPassApproved;
+    perDay.set(r.day, d);
+    r.deltaE.forEach((n, bucket) => buckets.set(bucket, (buckets.get(bucket) ?? 0) + n));
+    approvedBy.set(`${r.provider}\u0000${r.lane}`, (approvedBy.get(`${r.provider}\u0000${r.lane}`) ?? 0) + r.approved);
+  }
+  return {
+    summary: qualitySummary(totals),
+    firstPassByDay: firstPassByDay(days, [...perDay.values()]),
+    deltaE: deltaEDistribution([...buckets].map(([bucket, n]) => ({ bucket, n }))),
+    approvedBy,
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Cost
 
 export interface CostCounts {
   provider: string;
   lane: string;
-  /** Settled successful calls, micro-USD. */
+  /** Settled successful calls on the candidates made in the range, micro-USD. */
   spendMicros: number;
   /** Of that, spent on output that was rejected (by a person or QC) or superseded by a regeneration. */
   wastedMicros: number;
   /** Calls that failed but still cost something. */
   failedMicros: number;
-  /** Approved assets this provider made in the lane in the range. */
+  /** Approved assets among the candidates this provider made in the lane in the range. */
   approved: number;
+}
+
+/** Spend rows by (provider, lane) with the approvals of the same maker and lane; a maker with approvals and no spend (the studio) gets a row too. */
+export function withApprovals(spend: readonly Omit<CostCounts, "approved">[], approvedBy: ReadonlyMap<string, number>): CostCounts[] {
+  const key = (provider: string, lane: string) => `${provider}\u0000${lane}`;
+  const rows: CostCounts[] = spend.map((s) => ({ ...s, approved: approvedBy.get(key(s.provider, s.lane)) ?? 0 }));
+  for (const [k, approved] of approvedBy) {
+    const [provider, lane] = k.split("\u0000");
+    if (approved > 0 && !spend.some((s) => key(s.provider, s.lane) === k)) rows.push({ provider, lane, spendMicros: 0, wastedMicros: 0, failedMicros: 0, approved });
+  }
+  return rows;
 }
 
 export interface CostRow extends CostCounts {
@@ -277,8 +323,9 @@ export function formatShare(value: number | null): string {
 
 export function formatUsd(micros: number | null): string {
   if (micros === null) return "–";
-  const sign = micros < 0 ? "-" : "";
-  return `${sign}$${(Math.abs(micros) / 1_000_000).toFixed(2)}`;
+  // Whole cents first: 75,000 micros is $0.08 (0.075.toFixed(2) would give 0.07).
+  const cents = Math.round(Math.abs(micros) / 10_000);
+  return `${micros < 0 && cents > 0 ? "-" : ""}$${(cents / 100).toFixed(2)}`;
 }
 
 export function formatHours(hours: number | null): string {

@@ -199,6 +199,21 @@ describe("production dashboard figures from PostgreSQL", () => {
     ]);
   });
 
+  it("keeps ProductCoverage with the Asset trigger: approvals count, withdrawn ones and deleted assets stop counting", async () => {
+    const row = () => prisma.productCoverage.findUnique({ where: { productId: gid(1) } });
+    expect(await row()).toMatchObject({ shopId: SHOP, aiOnModel: 1, aiPackshot: 1, aiVideo: 0, studioOnModel: 0 });
+    // A second approved packshot counts twice (so withdrawing one leaves the other), a rejection never counts.
+    const order = await prisma.productionOrder.findFirstOrThrow({ where: { productId: gid(1) } });
+    await seedAsset(order.id, { id: "dash-t1", request: "req-2", product: 1, candidateIndex: 5, createdAt: at("09-01T00:00:00"), reviewStatus: "approved", reviewedAt: at("09-01T01:00:00") });
+    expect(await row()).toMatchObject({ aiPackshot: 2 });
+    await prisma.asset.update({ where: { id: "dash-t1" }, data: { reviewStatus: "superseded" } });
+    expect(await row()).toMatchObject({ aiPackshot: 1 });
+    await prisma.asset.update({ where: { id: "dash-t1" }, data: { reviewStatus: "approved", source: "studio" } });
+    expect(await row()).toMatchObject({ aiPackshot: 1, studioPackshot: 1 });
+    await prisma.asset.delete({ where: { id: "dash-t1" } });
+    expect(await row()).toMatchObject({ aiOnModel: 1, aiPackshot: 1, studioPackshot: 0 });
+  });
+
   it("counts throughput per day and the median turnaround per lane", async () => {
     const { throughput, turnaround } = await loadDashboardFigures(prisma, SHOP, NOVEMBER, NOW);
     expect(throughput.days).toHaveLength(30);

@@ -81,7 +81,8 @@ export function emptyQueues(): Promise<void> {
 /**
  * A shop with a row in every table Shotlane keeps for a shop: its sessions,
  * mirror products with variants, tags, collections and media, a sync run, an
- * audit event, a tier rule, a production plan and a webhook delivery.
+ * audit event, a tier rule, a production plan, a webhook delivery, an approved
+ * asset (and so its ProductCoverage row) and the rest of the production tables.
  * `n` keeps ids apart between shops.
  */
 export async function seedShopRows(db: PrismaClient, shop: string, n: number): Promise<void> {
@@ -108,7 +109,8 @@ export async function seedShopRows(db: PrismaClient, shop: string, n: number): P
   const order = await db.productionOrder.create({ data: { shopId: shop, productId, status: "completed", source: "manual", requestedBy: "user:1" } });
   const request = await db.assetRequest.create({ data: { shopId: shop, orderId: order.id, productId, asset: "on-model-front", source: "ai", status: "succeeded", recipeVersionId: version.id, candidatesWanted: 1 } });
   const asset = await db.asset.create({
-    data: { shopId: shop, productId, orderId: order.id, requestId: request.id, candidateIndex: 0, source: "ai", kind: "image", status: "stored", provider: "demo", model: "demo-compose", operation: "try-on", recipeVersionId: version.id },
+    // Approved: the Asset trigger counts it in ProductCoverage (the dashboard's coverage), so that table has a row too.
+    data: { shopId: shop, productId, orderId: order.id, requestId: request.id, candidateIndex: 0, source: "ai", kind: "image", status: "stored", provider: "demo", model: "demo-compose", operation: "try-on", recipeVersionId: version.id, reviewStatus: "approved" },
   });
   await db.costEntry.create({ data: { shopId: shop, productId, orderId: order.id, assetId: asset.id, provider: "demo", model: "demo-compose", operation: "try-on", unit: "image", units: 1, costMicros: 0, outcome: "succeeded" } });
   await db.assetRendition.create({ data: { shopId: shop, assetId: asset.id, channel: "pdp-square", fileName: `sku-${n}_front_pdp-square.jpg`, storageKey: `sha256/cd/${"cd".repeat(32)}.jpg`, contentType: "image/jpeg", format: "jpeg", width: 2048, height: 2048, bytes: 1000 } });
