@@ -3,6 +3,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { createPrismaClient } from "../app/db.server";
 import { flatLaySvg } from "../emulator/render-flat-lay";
+import { buildExtensions } from "./build-extensions";
 import { DEMO_SHOP, startDemoStack, type DemoStack } from "./lib/demo-stack";
 
 const STUDIO_INBOX = ".data/studio-inbox";
@@ -37,13 +38,17 @@ async function prepareStudioInbox(stack: DemoStack): Promise<void> {
  */
 const started = Date.now();
 try {
+  // The product page extensions' stand-in admin (/extension-preview/…) serves their built bundles.
+  await buildExtensions();
   const stack = await startDemoStack({ appPort: Number(process.env.PORT) || 3000, emulatorPort: Number(process.env.EMULATOR_PORT) || 0 });
   await prepareStudioInbox(stack);
   console.log(
     [
       "",
       "Shotlane demo is running.",
-      `  App (demo shop):   ${stack.appUrl}/app`,
+      `  App (demo shop):   ${stack.appUrl}/app (the production dashboard; the catalog is at /app/catalog)`,
+      `  Product page extensions, in a stand-in admin: ${stack.appUrl}/extension-preview/product-panel-block and ${stack.appUrl}/extension-preview/product-panel-action`,
+      `  Flow triggers the store received: ${stack.emulatorUrl}/emulator/shops/${DEMO_SHOP}/flow-triggers`,
       `  Store emulator:    ${stack.emulatorUrl}`,
       `  Redis:             ${stack.redisUrl}`,
       `  Studio inbox:      ${path.resolve(STUDIO_INBOX)} (files named {sku}_{view}.jpg come in after the first catalog sync)`,
