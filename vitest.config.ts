@@ -44,6 +44,7 @@ const EXPECTED_SECONDS: Record<string, number> = {
   "test/e2e/settings.browser.test.ts": 54,
   "test/e2e/post-production-settings.browser.test.ts": 52,
   "test/integration/production-crash.test.ts": 42,
+  "test/e2e/product-panel.browser.test.ts": 49,
   "test/e2e/publishing.browser.test.ts": 40,
   "test/integration/quality-review.test.ts": 35,
   "test/integration/catalog-sync.test.ts": 35,
