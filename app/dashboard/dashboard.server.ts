@@ -24,7 +24,7 @@ import { DASHBOARD_LANES, daysOf, parseDashboardQuery, rangeOf, type DashboardQu
  * indexed columns (GROUP BY, FILTER, percentile_cont): no query returns more
  * rows than there are days, tiers, collections, providers or reasons, so the
  * page costs the same at 100 assets and at 100,000 (bench/dashboard.bench.ts).
- * Which timestamp dates each figure is in ADR 0029.
+ * Which timestamp dates each figure is in ADR 0031.
  */
 
 /** Collections shown in the coverage table: the largest ones. */
@@ -61,7 +61,7 @@ function coverageCount(kind: "OnModel" | "Packshot" | "Video", lane: DashboardQu
 
 /**
  * Products with an approved asset of each kind (whenever approved; published assets stay approved), by tier and
- * by collection, from ProductCoverage: the trigger-maintained count per product (ADR 0029), one row per product.
+ * by collection, from ProductCoverage: the trigger-maintained count per product (ADR 0031), one row per product.
  */
 async function coverage(db: PrismaClient, shopId: string, lane: DashboardQuery["lane"]): Promise<DashboardFigures["coverage"]> {
   const rows = await db.$queryRaw<CoverageQueryRow[]>`

@@ -52,7 +52,7 @@ UPDATE "Asset" SET "qcDeltaE" = (
   WHERE c->>'check' = 'garment-colour' AND jsonb_typeof(c->'score') = 'number' LIMIT 1
 ) WHERE "qcReport" IS NOT NULL AND jsonb_typeof("qcReport"->'checks') = 'array';
 
--- ProductCoverage is a maintained aggregate (ADR 0029): approved assets per product, lane and coverage kind
+-- ProductCoverage is a maintained aggregate (ADR 0031): approved assets per product, lane and coverage kind
 -- (the request's plan asset: every on-model view, packshot, video). This trigger on Asset keeps it, so the
 -- dashboard's coverage reads one row per product, and no application path can forget to update it. Detail and
 -- lifestyle requests are not coverage, and a request already gone (its shop being erased) has nothing to count.
