@@ -80,6 +80,8 @@ describe("quality gates and review in the worker (real Redis flows, PostgreSQL, 
       // The product's flat-lay came from the store over HTTP, so the garment's colour was measured, not skipped.
       const garment = report.checks.find((c) => c.check === "garment-colour")!;
       expect(garment.score, garment.reason).not.toBeNull();
+      // The dashboard's ΔE distribution reads the column QC fills beside the report.
+      expect(asset.qcDeltaE).toBe(garment.score);
       expect(report.verdict).toBe(asset.qcVerdict);
       expect(asset.phash).toMatch(/^[0-9a-f]{16}$/);
       const thumb = await assetStore().get(asset.thumbKey!);
