@@ -13,7 +13,7 @@ export const ACTIVE_SYNC_STATUSES = ["queued", "running"] as const;
 
 export class SyncAlreadyRunningError extends Error {
   constructor(readonly run: SyncRun) {
-    super("A catalog sync is already running for this shop. Wait for it to finish; its progress is shown on the home page.");
+    super("A catalog sync is already running for this shop. Wait for it to finish; its progress is shown on the Catalog page.");
     this.name = "SyncAlreadyRunningError";
   }
 }

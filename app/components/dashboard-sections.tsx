@@ -14,7 +14,8 @@ import {
 import { DashboardChart } from "./dashboard-chart";
 
 const count = (n: number) => n.toLocaleString("en");
-const percent = (value: number | null) => (value === null ? "–" : `${Math.round(value)}%`);
+// Whole percents, except below 10% where the axis of a young catalog (0.2%, 0.4% …) would read 0% on every line.
+const percent = (value: number | null) => (value === null ? "–" : `${Math.abs(value) < 10 && value !== 0 ? value.toFixed(1) : Math.round(value)}%`);
 const asPercent = (share: number | null) => (share === null ? null : Math.round(share * 1000) / 10);
 
 /** A card with a heading, an optional chart and the table that carries every figure of it. */

@@ -48,7 +48,7 @@ export async function previewPage(db: PrismaClient, handle: string | undefined, 
     productId = parsed.value;
   } else {
     const first = await db.product.findFirst({ where: { shopId: shop }, orderBy: [{ tier: { sort: "asc", nulls: "last" } }, { title: "asc" }], select: { id: true } });
-    if (!first) return notFound("The demo shop has no products yet: press Sync catalog on the app's home page, then reload");
+    if (!first) return notFound("The demo shop has no products yet: press Sync catalog on Shotlane's Catalog page (/app/catalog), then reload");
     productId = first.id;
   }
   const { target } = PREVIEW_EXTENSIONS[handle];

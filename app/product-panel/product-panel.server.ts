@@ -26,7 +26,7 @@ const GONE_STATUSES = ["failed", "canceled"];
 
 const notInCatalog = (productId: string): PanelAnswer<never> => ({
   status: 404,
-  body: { ok: false, field: "productId", error: `${productId} is not in Shotlane's catalog for this shop: sync the catalog on Shotlane's home page, then reload this page` },
+  body: { ok: false, field: "productId", error: `${productId} is not in Shotlane's catalog for this shop: sync the catalog on Shotlane's Catalog page, then reload this page` },
 });
 
 export async function loadProductPanel(db: PrismaClient, shopId: string, rawProductId: string | undefined, options: { demo: boolean; now?: number }): Promise<PanelAnswer<ProductPanel>> {

@@ -50,7 +50,7 @@ describe("200 studio files uploaded in one go in Chromium, matched, listed, one 
     paused = [productionOrderQueue, productionRequestQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, ...GENERATE_QUEUES].map((q) => new Queue(q.name, { connection: workerConnection(stack.redisUrl), prefix: stack.env.QUEUE_PREFIX }));
     await Promise.all(paused.map((q) => q.pause()));
 
-    // The catalog, synced from the emulator the way the home page's button does it.
+    // The catalog, synced from the emulator the way the Catalog page's button does it.
     const sync = await fetch(`${stack.appUrl}/api/catalog-sync`, { method: "POST" });
     expect(sync.status).toBe(202);
     await until("the catalog sync", async () => (await db.syncRun.findFirst({ where: { shopId: DEMO_SHOP, status: "succeeded" } })) !== null && (await db.product.count({ where: { shopId: DEMO_SHOP } })) === PRODUCTS);
