@@ -6,24 +6,8 @@ import { dashboardSearch } from "../dashboard/dashboard-query";
 import { DashboardCsvDownload } from "./dashboard-csv-download";
 import { DashboardRangeForm } from "./dashboard-range-form";
 import { DashboardCost, DashboardCoverage, DashboardQuality, DashboardThroughput } from "./dashboard-sections";
-
-function Headline({ title, value, detail }: { title: string; value: string; detail: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h2" variant="headingSm" tone="subdued">
-          {title}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        <Text as="p" variant="bodySm" tone="subdued">
-          {detail}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
+import { DemoStoreBanner } from "./demo-store-banner";
+import { FigureCard } from "./figure-card";
 
 /** The app's home: production health for a date range, every chart with its figures in a table, and the CSV exports. */
 export function DashboardPage({ data }: { data: DashboardPageData }) {
@@ -48,11 +32,7 @@ export function DashboardPage({ data }: { data: DashboardPageData }) {
       ]}
     >
       <BlockStack gap="400">
-        {data.demo ? (
-          <Banner tone="info" title="Demo mode">
-            This store is Shotlane's local store emulator with a generated fashion catalog. Nothing here reaches Shopify.
-          </Banner>
-        ) : null}
+        <DemoStoreBanner demo={data.demo} />
         {queryErrors.length > 0 ? (
           <Banner tone="warning" title="Some parameters in the address were not used: showing the last 30 days">
             <ul>
@@ -93,10 +73,10 @@ export function DashboardPage({ data }: { data: DashboardPageData }) {
         ) : (
           <>
             <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
-              <Headline title="On-model coverage" value={formatShare(figures.coverage.all.shares.onModel)} detail={`${figures.coverage.all.onModel.toLocaleString("en")} of ${figures.coverage.all.products.toLocaleString("en")} products have an approved on-model image.`} />
-              <Headline title="First-pass approval" value={formatShare(figures.quality.firstPassRate)} detail={`Target ${formatShare(figures.quality.target)}; ${figures.quality.decided.toLocaleString("en")} candidates decided in the range.`} />
-              <Headline title={`Request to live (${ai?.lane === "studio" ? "studio" : "AI"})`} value={formatHours(ai?.toLiveHours ?? null)} detail={`Median over ${(ai?.live ?? 0).toLocaleString("en")} assets published in the range.`} />
-              <Headline
+              <FigureCard title="On-model coverage" value={formatShare(figures.coverage.all.shares.onModel)} detail={`${figures.coverage.all.onModel.toLocaleString("en")} of ${figures.coverage.all.products.toLocaleString("en")} products have an approved on-model image.`} />
+              <FigureCard title="First-pass approval" value={formatShare(figures.quality.firstPassRate)} detail={`Target ${formatShare(figures.quality.target)}; ${figures.quality.decided.toLocaleString("en")} candidates decided in the range.`} />
+              <FigureCard title={`Request to live (${ai?.lane === "studio" ? "studio" : "AI"})`} value={formatHours(ai?.toLiveHours ?? null)} detail={`Median over ${(ai?.live ?? 0).toLocaleString("en")} assets published in the range.`} />
+              <FigureCard
                 title="Budget left this month"
                 value={figures.cost.budget.leftMicros === null ? "No limit" : formatUsd(figures.cost.budget.leftMicros)}
                 detail={`${formatUsd(figures.cost.budget.spentThisMonthMicros)} spent or reserved this month; ${formatUsd(figures.cost.total.perApprovedMicros)} per approved asset in the range.`}

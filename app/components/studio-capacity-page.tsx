@@ -1,29 +1,12 @@
 import { Banner, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { formatUsd } from "../production/production-page";
 import type { StudioCapacityRouteData } from "../studio/capacity.server";
+import { FigureCard } from "./figure-card";
 import { StudioCapacityMove } from "./studio-capacity-move";
 import { StudioCapacityWeeks } from "./studio-capacity-weeks";
 
 const count = (n: number) => n.toLocaleString("en");
 const TIER_NAMES = { 1: "Tier 1 — studio", 2: "Tier 2 — mostly studio", 3: "Tier 3 — AI" } as const;
-
-function Figure({ title, value, detail }: { title: string; value: string; detail: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h2" variant="headingSm" tone="subdued">
-          {title}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        <Text as="p" variant="bodySm" tone="subdued">
-          {detail}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
 
 /** Studio capacity: what the backlog needs from the studio and the AI lane, per week and per tier, and bulk lane moves with a preview. */
 export function StudioCapacityPage({ data }: { data: StudioCapacityRouteData }) {
@@ -39,17 +22,17 @@ export function StudioCapacityPage({ data }: { data: StudioCapacityRouteData }) 
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-            <Figure
+            <FigureCard
               title="Studio backlog"
               value={`${count(figures.studioDays)} studio day${figures.studioDays === 1 ? "" : "s"}`}
               detail={`${count(figures.studioImages)} images at ${count(settings.imagesPerDay)} a day, ${settings.workdays.length} days a week: about ${count(figures.studioWeeks)} week${figures.studioWeeks === 1 ? "" : "s"}.`}
             />
-            <Figure
+            <FigureCard
               title="AI assets in flight"
               value={count(inFlightTotal)}
               detail={`${count(inFlight.generating)} with the provider, ${count(inFlight.postProduction)} in post-production, ${count(inFlight.qualityChecks)} in quality checks${inFlight.paused ? `; ${count(inFlight.paused)} paused by a budget limit` : ""}.`}
             />
-            <Figure
+            <FigureCard
               title="AI spend this month"
               value={spend.monthlyBudgetMicros !== null ? `${formatUsd(spent)} of ${formatUsd(spend.monthlyBudgetMicros)}` : formatUsd(spent)}
               detail={`${formatUsd(spend.reservedMicros)} of it reserved for calls still running${spend.monthlyBudgetMicros === null ? "; no monthly budget set (Settings → Budgets)" : ""}. The AI backlog would cost about ${formatUsd(figures.aiSpendMicros)} more.`}

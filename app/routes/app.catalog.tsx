@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, InlineGrid, Page } from "@shopify/polaris";
 import { loadCatalogHome } from "../catalog/catalog-home.server";
 import { CatalogSyncCard } from "../components/catalog-sync-card";
+import { DemoStoreBanner } from "../components/demo-store-banner";
 import { ProductListCard } from "../components/product-list-card";
 import { ShopSummaryCard } from "../components/shop-summary-card";
 import { requireShopAdmin } from "../shopify/require-shop-admin.server";
@@ -28,11 +29,7 @@ export default function CatalogPage() {
         { content: "Settings", url: "/app/settings" },
       ]}>
       <BlockStack gap="400">
-        {data.demo ? (
-          <Banner tone="info" title="Demo mode">
-            This store is Shotlane's local store emulator with a generated fashion catalog. Nothing here reaches Shopify.
-          </Banner>
-        ) : null}
+        <DemoStoreBanner demo={data.demo} />
         {queryErrors.length > 0 ? (
           <Banner tone="warning" title="Some filters in the address were ignored">
             <ul>
