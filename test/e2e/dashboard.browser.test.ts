@@ -1,18 +1,18 @@
-import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
-import { createPrismaClient } from "../../app/db.server";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { mirrorProduct } from "../support/factories";
 
 const gid = (n: number) => `gid://shopify/Product/${n}`;
 const HOUR = 3_600_000;
 
 describe("production dashboard in Chromium (demo stack)", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -20,19 +20,11 @@ describe("production dashboard in Chromium (demo stack)", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_dashboard_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-dashboard-${id}`, productCount: 5, stdio: "ignore", log: () => undefined });
-    db = createPrismaClient(stack.databaseUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1200 }, acceptDownloads: true });
-    collectPageErrors(page, pageErrors);
+    suite = await startBrowserSuite("dashboard", { stack: { productCount: 5 }, page: { viewport: { width: 1440, height: 1200 }, acceptDownloads: true }, pageErrors });
+    ({ stack, db, browser, page } = suite);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("shows the empty state to a shop with nothing produced yet", async () => {
     await page.goto(`${stack.appUrl}/app`);

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import type { DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 
 /** A 2³ .cube: the identity with red lifted a little. */
 function goodCube(): Buffer {
@@ -15,21 +15,17 @@ function goodCube(): Buffer {
 const BROKEN_CUBE = Buffer.from(['TITLE "Broken"', "LUT_3D_SIZE 2", "0 0 0", "1 0 0", "0 1 0", "1 1 0", "0 0 abc", "1 0 1", "0 1 1", "1 1 1 0", ""].join("\n"));
 
 describe("Post-production settings in Chromium", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_postprod_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-postprod-${id}`, productCount: 20, stdio: "ignore", log: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+    suite = await startBrowserSuite("postprod", { stack: { productCount: 20 }, page: { viewport: { width: 1440, height: 1400 } } });
+    ({ stack, browser, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("previews file names as the template is typed; shows a width of 0 on its field, keeps every edit, then saves the fix", async () => {
     await page.goto(`${stack.appUrl}/app/post-production`);

@@ -1,25 +1,21 @@
-import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import type { DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 
 describe("demo catalog and tier routing in Chromium", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-${id}`, stdio: "ignore", log: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    suite = await startBrowserSuite("catalog");
+    ({ stack, browser, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("syncs the demo catalog with a progress bar, then lists, searches and filters it", async () => {
     await page.goto(`${stack.appUrl}/app/catalog`);

@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
-import { createPrismaClient } from "../../app/db.server";
 import { ensureDefaultRecipes } from "../../app/recipes/recipes.server";
 import { buildExtensions } from "../../scripts/build-extensions";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { mirrorProduct } from "../support/factories";
 
 /**
@@ -19,6 +18,7 @@ import { mirrorProduct } from "../support/factories";
 const DRESS = "gid://shopify/Product/9101";
 
 describe("product page extensions in Chromium (demo preview)", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -28,9 +28,9 @@ describe("product page extensions in Chromium (demo preview)", () => {
   beforeAll(async () => {
     // The preview serves what `npm run build:extensions` leaves in extensions/*/dist.
     await buildExtensions();
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_panel_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-panel-${id}`, productCount: 5, stdio: "ignore", log: () => undefined });
-    db = createPrismaClient(stack.databaseUrl);
+    // authenticate.admin answers 410 to bots (isbot), and headless Chromium's user agent says "HeadlessChrome".
+    suite = await startBrowserSuite("panel", { stack: { productCount: 5 }, page: async (b) => ({ viewport: { width: 900, height: 1000 }, userAgent: (await b.newBrowserCDPSession().then((s) => s.send("Browser.getVersion"))).userAgent.replace("HeadlessChrome", "Chrome") }), pageErrors });
+    ({ stack, db, browser, page } = suite);
     await db.shop.upsert({ where: { id: DEMO_SHOP }, create: { id: DEMO_SHOP, name: "Shotlane Demo" }, update: {} });
     await upsertMirrorProducts(db, DEMO_SHOP, [mirrorProduct({ id: 9101, title: "Linen Wrap Dress", productType: "Dresses" })]);
     const rule = await db.tierRule.create({ data: { shopId: DEMO_SHOP, position: 0, name: "Dresses on AI", tier: 3, conditions: { productTypes: ["Dresses"] } } });
@@ -38,18 +38,9 @@ describe("product page extensions in Chromium (demo preview)", () => {
     await ensureDefaultRecipes(db, DEMO_SHOP, { demo: true });
     // A budget pause keeps the order the test sends open (the worker pauses its candidates), whatever the machine's speed.
     await db.shop.update({ where: { id: DEMO_SHOP }, data: { productionPausedAt: new Date(), productionPauseReason: "paused by the test: the order stays open" } });
-    browser = await launchChromium();
-    // authenticate.admin answers 410 to bots (isbot), and headless Chromium's user agent says "HeadlessChrome".
-    const userAgent = (await browser.newBrowserCDPSession().then((s) => s.send("Browser.getVersion"))).userAgent.replace("HeadlessChrome", "Chrome");
-    page = await browser.newPage({ viewport: { width: 900, height: 1000 }, userAgent });
-    collectPageErrors(page, pageErrors);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("shows the block, sends from the action with the chosen recipe and views, then shows the skip reason while the order is open", async () => {
     await page.goto(`${stack.appUrl}/extension-preview/product-panel-block?product=9101`);

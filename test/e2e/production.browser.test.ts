@@ -1,27 +1,22 @@
-import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import type { DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 
 describe("send to production and watch it in Chromium (demo stack: real worker, local demo provider)", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_prod_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-prod-${id}`, stdio: "ignore", log: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, pageErrors);
+    suite = await startBrowserSuite("prod", { pageErrors });
+    ({ stack, browser, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("shows how to start when nothing was sent yet", async () => {
     await page.goto(`${stack.appUrl}/app/production`);

@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { poller } from "../support/wait-for";
 
 /**
@@ -30,6 +29,7 @@ const QC_DONE = ["awaiting-review", "awaiting-signoff", "duplicate", "auto-rejec
 const until = poller({ timeoutMs: 120_000, intervalMs: 250 });
 
 describe("a new product goes live by itself: webhook → tier 3 → AI → QC → approval in the grid → media on the product → revert", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -43,22 +43,14 @@ describe("a new product goes live by itself: webhook → tier 3 → AI → QC �
   const emulatorProduct = async (): Promise<EmulatorProduct> => ((await (await fetch(`${stack.emulatorUrl}/emulator/shops/${DEMO_SHOP}/products/${legacyId}`)).json()) as { product: EmulatorProduct }).product;
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_publish_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-publish-${id}`, stdio: "ignore", log: () => undefined, assetDir: `.data/test-e2e-publish-${id}`, productCount: 10 });
-    db = createPrismaClient(stack.databaseUrl);
+    suite = await startBrowserSuite("publish", { stack: { productCount: 10 }, ownAssetDir: true, pageErrors });
+    ({ stack, db, browser, page } = suite);
     // A lean tier-3 plan (one AI view) keeps the 2-core CI machine quick; the rest of the chain is the real one.
     await db.shop.upsert({ where: { id: DEMO_SHOP }, create: { id: DEMO_SHOP, name: "Shotlane Demo" }, update: {} });
     await db.productionPlan.upsert({ where: { shopId_tier: { shopId: DEMO_SHOP, tier: 3 } }, create: { shopId: DEMO_SHOP, tier: 3, items: [{ asset: "on-model-front", source: "ai" }] }, update: { items: [{ asset: "on-model-front", source: "ai" }] } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, pageErrors);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("a product created in the store is mirrored, routed to tier 3 and gets one automatic order, whose candidates reach review", async () => {
     const created = await fetch(`${stack.emulatorUrl}/emulator/shops/${DEMO_SHOP}/products`, {

@@ -1,27 +1,23 @@
-import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QC_CHECKS } from "../../app/qc/qc-check";
-import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import type { DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 
 describe("brand recipes in Chromium", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_recipes_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-recipes-${id}`, stdio: "ignore", log: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    suite = await startBrowserSuite("recipes");
+    ({ stack, browser, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("refuses an unknown prompt placeholder, saves the fix as version 2 and lists both versions", async () => {
     // A synced catalog gives the prompt preview a real product.

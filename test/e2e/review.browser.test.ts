@@ -1,14 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
 import type { AssetStore } from "../../app/storage/asset-store";
 import { createLocalAssetStore } from "../../app/storage/local-asset-store.server";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { seedReviewQueue, type ReviewQueue } from "../support/review-fixtures";
 
 /**
@@ -23,6 +22,7 @@ import { seedReviewQueue, type ReviewQueue } from "../support/review-fixtures";
 const QC_DONE = ["awaiting-review", "awaiting-signoff", "duplicate", "auto-rejected"];
 
 describe("review in Chromium: real candidates and fixtures, by keyboard and mouse", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let store: AssetStore;
@@ -66,10 +66,9 @@ describe("review in Chromium: real candidates and fixtures, by keyboard and mous
   }
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    const assetDir = `.data/test-e2e-review-${id}`;
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_review_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-review-${id}`, stdio: "ignore", log: () => undefined, assetDir, productCount: 40 });
-    db = createPrismaClient(stack.databaseUrl);
+    suite = await startBrowserSuite("review", { stack: { productCount: 40 }, ownAssetDir: true, page: { viewport: { width: 1440, height: 1000 }, acceptDownloads: true }, pageErrors });
+    ({ stack, db, browser, page } = suite);
+    const assetDir = suite.assetDir!;
     store = createLocalAssetStore({ root: assetDir });
 
     // The catalog, as a merchant's first sync leaves it.
@@ -91,17 +90,9 @@ describe("review in Chromium: real candidates and fixtures, by keyboard and mous
       withMasters: 2,
       start: new Date(Date.now() - 3_600_000),
     });
-
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-    collectPageErrors(page, pageErrors);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("sends a product to production; once post-production and the checks are done its candidates are in the grid with verdicts, reasons and small thumbnails", async () => {
     const product = (await db.product.findFirst({ where: { shopId: DEMO_SHOP, productType: { in: ["Tops", "Dresses"] } }, orderBy: { title: "asc" }, select: { id: true, title: true } }))!;

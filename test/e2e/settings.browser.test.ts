@@ -2,27 +2,24 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { launchChromium, screenshotPath } from "../support/browser";
+import type { DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 
 // "Test connection" is not clicked here: the demo app would call the real
 // api.fashn.ai, which this machine cannot reach. The integration test covers it.
 describe("Settings page in Chromium", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_settings_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-settings-${id}`, productCount: 20, stdio: "ignore", log: () => undefined });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+    suite = await startBrowserSuite("settings", { stack: { productCount: 20 }, page: { viewport: { width: 1440, height: 1400 } } });
+    ({ stack, browser, page } = suite);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("saves a FASHN key and shows it masked; refuses a bad budget with a field error, then saves the fixed one", async () => {
     const key = `fa-e2e-${randomUUID()}-abcd`;

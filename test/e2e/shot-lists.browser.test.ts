@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
 import { addDays, isoDate, longDate } from "../../app/studio/shot-list";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { collectPageErrors, screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { nextMonday } from "../support/shot-list-fixtures";
 
 /**
@@ -15,6 +14,7 @@ import { nextMonday } from "../support/shot-list-fixtures";
  * opened from plain links (signed, no session token).
  */
 describe("shot lists in Chromium (demo stack)", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -24,19 +24,11 @@ describe("shot lists in Chromium (demo stack)", () => {
   let urgentTitles: string[] = [];
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_shots_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-shots-${id}`, stdio: "ignore", log: () => undefined, productCount: 24 });
-    db = createPrismaClient(stack.databaseUrl);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, pageErrors);
+    suite = await startBrowserSuite("shots", { stack: { productCount: 24 }, pageErrors });
+    ({ stack, db, browser, page } = suite);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("syncs the catalog, then sets a launch date and priority on two products from the product list", async () => {
     await page.goto(`${stack.appUrl}/app/catalog`);

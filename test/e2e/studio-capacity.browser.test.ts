@@ -1,14 +1,13 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertMirrorProducts } from "../../app/catalog/mirror.server";
-import { createPrismaClient } from "../../app/db.server";
 import { ensureDefaultRecipes } from "../../app/recipes/recipes.server";
 import { DEFAULT_STUDIO_SETTINGS, studioSettingsForm } from "../../app/studio/studio-settings";
 import { saveStudioSettings } from "../../app/studio/studio-settings.server";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { mirrorProduct } from "../support/factories";
 
 const gid = (n: number) => `gid://shopify/Product/${n}`;
@@ -20,6 +19,7 @@ const twoColours = (id: number, sku: string) =>
   );
 
 describe("studio capacity in Chromium", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -27,9 +27,8 @@ describe("studio capacity in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_capacity_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-capacity-${id}`, productCount: 5, stdio: "ignore", log: () => undefined });
-    db = createPrismaClient(stack.databaseUrl);
+    suite = await startBrowserSuite("capacity", { stack: { productCount: 5 }, page: { viewport: { width: 1440, height: 1200 } }, pageErrors });
+    ({ stack, db, browser, page } = suite);
     await db.shop.upsert({ where: { id: DEMO_SHOP }, create: { id: DEMO_SHOP, name: "Shotlane Demo" }, update: {} });
     // Three tier-1 tees (6 studio views × 2 colourways = 12 images each: 36 images, 4 days at 10 a day) and two
     // tier-3 dresses. FASHN and fal recipes price AI: 3 × 3 × $0.075 + $0.28 = $0.955 a tier-3 product.
@@ -44,16 +43,9 @@ describe("studio capacity in Chromium", () => {
     for (const n of [9004, 9005]) await db.product.update({ where: { id: gid(n) }, data: { tier: 3, tierSource: "default" } });
     await saveStudioSettings(db, DEMO_SHOP, studioSettingsForm({ ...DEFAULT_STUDIO_SETTINGS, imagesPerDay: 10 }), "user:setup");
     await ensureDefaultRecipes(db, DEMO_SHOP, { demo: false });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
-    collectPageErrors(page, pageErrors);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
-  });
+  afterAll(() => suite?.close());
 
   it("previews moving the tees to the AI lane, confirms it, and the figures change", async () => {
     await page.goto(`${stack.appUrl}/app/studio`);

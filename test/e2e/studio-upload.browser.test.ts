@@ -1,13 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { Queue } from "bullmq";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
 import { workerConnection } from "../../jobs/connection";
 import { GENERATE_QUEUES, postProductionQueue, productionOrderQueue, productionRequestQueue, publishProductQueue, qualityCheckQueue } from "../../jobs/queues";
-import { DEMO_SHOP, startDemoStack, type DemoStack } from "../../scripts/lib/demo-stack";
-import { collectPageErrors, launchChromium, screenshotPath } from "../support/browser";
+import { DEMO_SHOP, type DemoStack } from "../../scripts/lib/demo-stack";
+import { screenshotPath } from "../support/browser";
+import { startBrowserSuite, type BrowserSuite } from "../support/browser-suite";
 import { studioJpeg } from "../support/studio-upload-fixtures";
 import { poller } from "../support/wait-for";
 
@@ -33,6 +32,7 @@ const UNKNOWN = ["SL-ZZZ-99999-BLK-M_front.jpg", "SL-ZZZ-99998-NVY-S_back.jpg", 
 const until = poller({ timeoutMs: 60_000, intervalMs: 250 });
 
 describe("200 studio files uploaded in one go in Chromium, matched, listed, one assigned by hand (demo stack)", () => {
+  let suite: BrowserSuite;
   let stack: DemoStack;
   let db: PrismaClient;
   let browser: Browser;
@@ -44,9 +44,8 @@ describe("200 studio files uploaded in one go in Chromium, matched, listed, one 
   let files: { name: string; mimeType: string; buffer: Buffer }[];
 
   beforeAll(async () => {
-    const id = randomUUID().slice(0, 8);
-    stack = await startDemoStack({ appPort: 0, database: `shotlane_e2e_studio_upload_${id}`, dropDatabaseOnStop: true, queuePrefix: `test-e2e-studio-upload-${id}`, stdio: "ignore", log: () => undefined, assetDir: `.data/test-e2e-studio-upload-${id}`, productCount: PRODUCTS });
-    db = createPrismaClient(stack.databaseUrl);
+    suite = await startBrowserSuite("studio-upload", { stack: { productCount: PRODUCTS }, ownAssetDir: true, pageErrors });
+    ({ stack, db, browser, page } = suite);
     paused = [productionOrderQueue, productionRequestQueue, postProductionQueue, qualityCheckQueue, publishProductQueue, ...GENERATE_QUEUES].map((q) => new Queue(q.name, { connection: workerConnection(stack.redisUrl), prefix: stack.env.QUEUE_PREFIX }));
     await Promise.all(paused.map((q) => q.pause()));
 
@@ -72,17 +71,11 @@ describe("200 studio files uploaded in one go in Chromium, matched, listed, one 
     expect(names).toHaveLength(MATCHED);
     names.push(...UNKNOWN);
     files = await Promise.all(names.map(async (name, i) => ({ name, mimeType: "image/jpeg", buffer: await studioJpeg(i + 1) })));
-
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    collectPageErrors(page, pageErrors);
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all(paused.map((q) => q.close()));
-    await browser?.close();
-    await db?.$disconnect();
-    await stack?.stop();
+    await suite?.close();
   });
 
   it("uploads 200 files chosen at once, shows the progress to 200 of 200, and lists every file with what became of it", async () => {
