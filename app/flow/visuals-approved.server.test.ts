@@ -1,7 +1,17 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 
-// Redis is down for this file: a port nothing listens on (the producer gives up after its 3 s timeout).
-process.env.REDIS_URL = "redis://127.0.0.1:1";
+// Redis is down for this file: every enqueue fails as the producer does when Redis does not answer
+// (jobs/queues.test.ts checks that against a real dead port). A real dead port here left BullMQ's
+// reconnecting clients with an unhandled ECONNREFUSED rejection after the file ended, now and then.
+vi.mock("../../jobs/queues", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../jobs/queues")>();
+  return {
+    ...real,
+    enqueue: vi.fn(async (definition: { name: string }) => {
+      throw new real.QueueUnavailableError(definition.name, new Error("connect ECONNREFUSED 127.0.0.1:6379"));
+    }),
+  };
+});
 const { default: prisma } = await import("../db.server");
 const { decideReview } = await import("../review/review-actions.server");
 const { assetStore } = await import("../storage/asset-store.server");
