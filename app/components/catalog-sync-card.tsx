@@ -2,6 +2,7 @@ import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useEffect, useRef } from "react";
 import type { SyncStatus } from "../catalog/catalog-sync-requests.server";
+import { revalidateQuietly } from "./use-live-revalidation";
 
 type SyncResponse = { run: SyncStatus | null; ok?: boolean; error?: string };
 
@@ -34,7 +35,7 @@ export function CatalogSyncCard({ initialRun }: { initialRun: SyncStatus | null 
     return () => clearInterval(timer);
   }, [active, poll]);
   useEffect(() => {
-    if (wasActive.current && !active) revalidator.revalidate();
+    if (wasActive.current && !active) revalidateQuietly(revalidator);
     wasActive.current = active;
   }, [active, revalidator]);
 

@@ -8,6 +8,7 @@ import type { RoutingActionResult } from "../routing/routing-page.server";
 import type { TierCounts } from "../routing/routing.server";
 import { emptyDraft, move, toDraft, toPayload, type RuleDraftFields } from "../routing/rule-drafts";
 import type { TierRule } from "../routing/tier-rules";
+import { revalidateQuietly } from "./use-live-revalidation";
 
 interface Props {
   rules: TierRule[];
@@ -61,7 +62,7 @@ export function RoutingRulesEditor({ rules, defaultTier, counts, facets }: Props
   const preview = result?.ok && result.intent === "preview" ? result.preview : null;
 
   useEffect(() => {
-    if (saved) revalidator.revalidate();
+    if (saved) revalidateQuietly(revalidator);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [saved]);
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { ChunkedUploader, type UploadItem, type UploaderSnapshot } from "../studio/chunked-uploader";
 import { ACCEPTED_STUDIO_EXTENSIONS, formatBytes, progressPercent, uploadProgressText } from "../studio/upload-chunks";
 import { StudioFileStatusBadge } from "./studio-upload-status";
+import { revalidateQuietly } from "./use-live-revalidation";
 
 const ACCEPT = ACCEPTED_STUDIO_EXTENSIONS.replace(/ /g, "");
 /** The files table is refreshed at most this often while files complete. */
@@ -33,7 +34,7 @@ function useStudioUploader() {
     const timer = setInterval(() => {
       if (completed.current && latestRevalidator.current.state === "idle") {
         completed.current = false;
-        latestRevalidator.current.revalidate();
+        revalidateQuietly(latestRevalidator.current);
       }
     }, TABLE_REFRESH_MS);
     return () => {
