@@ -1,5 +1,6 @@
 import { Button } from "@shopify/polaris";
 import { useState } from "react";
+import { saveResponseAsFile } from "../lib/save-response";
 
 /**
  * Downloads a CSV resource route. The embedded admin attaches the session
@@ -14,15 +15,7 @@ export function DashboardCsvDownload({ href, label, onError }: { href: string; l
     try {
       const response = await fetch(href);
       if (!response.ok) throw new Error((await response.text()).trim() || `The export failed (HTTP ${response.status}).`);
-      const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "shotlane-export.csv";
-      const url = URL.createObjectURL(await response.blob());
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      await saveResponseAsFile(response, "shotlane-export.csv");
     } catch (error) {
       onError(error instanceof Error ? error.message : String(error));
     } finally {

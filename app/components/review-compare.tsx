@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import { REJECT_REASON_LABELS, type RejectReason } from "../review/review-decision";
 import { compareHref, describeErrors, VERDICT_LABELS, VERDICT_TONES } from "../review/review-grid";
 import type { CompareImage, ReviewCompareData } from "../review/review-compare.server";
+import { saveResponseAsFile } from "../lib/save-response";
 import type { ReviewOutcomeData } from "./review-decisions";
 import { RejectDialog } from "./review-dialogs";
 import { ReviewKeyHints } from "./review-key-hints";
@@ -305,15 +306,7 @@ function RetouchCard({ data, busy }: { data: ReviewCompareData; busy: boolean })
         setDownloadError(response.status === 404 ? "This asset has no master file to download." : `The download failed (HTTP ${response.status}): try again.`);
         return;
       }
-      const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? `${asset.id}_master`;
-      const url = URL.createObjectURL(await response.blob());
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = name;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await saveResponseAsFile(response, `${asset.id}_master`);
     } catch {
       setDownloadError("The download did not reach Shotlane: check the connection and try again.");
     } finally {
