@@ -1,6 +1,7 @@
 import type { PanelError } from "../../extensions/shared/panel-contract";
 import { env } from "../config/env";
 import { authenticate } from "../shopify.server";
+import { staffActorOf } from "../shopify/require-shop-admin.server";
 
 /**
  * Authentication and answers for the admin UI extensions' endpoints. The
@@ -20,10 +21,9 @@ export interface ExtensionContext {
 
 export async function authenticateExtension(request: Request): Promise<ExtensionContext> {
   const { session, sessionToken, cors } = await authenticate.admin(request);
-  const sub = sessionToken?.sub;
   return {
     shopId: session.shop,
-    actor: sub ? `user:${sub}` : "user:unknown",
+    actor: staffActorOf(session, sessionToken),
     demo: env().demo,
     json: (body, status = 200) => cors(Response.json(body, { status, headers: { "Cache-Control": "no-store" } })),
   };

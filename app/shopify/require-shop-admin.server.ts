@@ -26,6 +26,11 @@ export async function requireShopAdmin(request: Request): Promise<ShopAdminConte
     return { shop: session.shop, session, admin, actor: "user:demo", demo: true };
   }
   const { admin, session, sessionToken } = await authenticate.admin(request);
+  return { shop: session.shop, session, admin, actor: staffActorOf(session, sessionToken), demo: false };
+}
+
+/** Who acts, for the audit trail: the staff member the session token (or an online session) names. */
+export function staffActorOf(session: Session, sessionToken?: { sub?: string }): string {
   const userId = sessionToken?.sub ?? session.onlineAccessInfo?.associated_user?.id;
-  return { shop: session.shop, session, admin, actor: userId ? `user:${userId}` : "user:unknown", demo: false };
+  return userId ? `user:${userId}` : "user:unknown";
 }
