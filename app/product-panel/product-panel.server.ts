@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { PanelError, ProduceResult, ProductPanel } from "../../extensions/shared/panel-contract";
 import { loadPlans } from "../production/plans.server";
+import { UNFINISHED_ORDER_STATUSES } from "../production/production-page";
 import { laneOf } from "../production/production-plan";
 import { sendToProduction } from "../production/production-orders.server";
 import { categoryForProduct } from "../recipes/garment-category";
@@ -20,7 +21,6 @@ export type PanelAnswer<T> = { status: 200; body: T } | { status: 400 | 404; bod
 
 /** Thumbnail URLs live an hour: the block refetches whenever the product page opens. */
 const THUMB_URL_SECONDS = 3600;
-const OPEN_ORDER_STATUSES = ["queued", "running", "paused"];
 /** Assets that can no longer show in the panel; everything else is in flight, waiting for a person or approved. */
 const GONE_STATUSES = ["failed", "canceled"];
 
@@ -63,7 +63,7 @@ export async function loadProductPanel(db: PrismaClient, shopId: string, rawProd
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.assetRequest.count({ where: { shopId, productId: product.id, status: "waiting-studio", order: { status: { not: "canceled" } } } }),
-    db.productionOrder.findFirst({ where: { shopId, productId: product.id, status: { in: OPEN_ORDER_STATUSES } }, select: { id: true, status: true }, orderBy: { createdAt: "desc" } }),
+    db.productionOrder.findFirst({ where: { shopId, productId: product.id, status: { in: [...UNFINISHED_ORDER_STATUSES] } }, select: { id: true, status: true }, orderBy: { createdAt: "desc" } }),
     loadCategories(db, shopId),
     db.recipe.findMany({ where: { shopId }, select: { categoryKey: true } }),
   ]);

@@ -7,6 +7,7 @@ import type { RecipeSpec } from "../recipes/recipe-spec";
 import { colourways } from "../studio/shot-list";
 import { isUsableStudioShot, planColourways, type PlannedRequest } from "./colourway-plan";
 import { planCandidates } from "./generation-request";
+import { UNFINISHED_ORDER_STATUSES } from "./production-page";
 import { loadPlans } from "./plans.server";
 import { enqueueOrderFlow, requeueOrder } from "./production-flow.server";
 import { candidateStatus, isAssetFinished, isOrderActive, rollUpOrder, rollUpRequest } from "./production-status";
@@ -99,7 +100,7 @@ function productColourways(variants: readonly { sku: string | null; options: unk
 export async function freeForNewOrders<P extends { id: string; title: string }>(db: PrismaClient, shopId: string, productIds: string[], products: P[], result: SendResult): Promise<P[]> {
   const found = new Set(products.map((p) => p.id));
   for (const id of productIds) if (!found.has(id)) result.skipped.push({ productId: id, title: null, reason: "not in Shotlane's catalog: sync the catalog first" });
-  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: [...found] }, status: { in: ["queued", "running", "paused"] } }, select: { productId: true } });
+  const active = await db.productionOrder.findMany({ where: { shopId, productId: { in: [...found] }, status: { in: [...UNFINISHED_ORDER_STATUSES] } }, select: { productId: true } });
   const busy = new Set(active.map((o) => o.productId));
   return products.filter((product) => {
     if (busy.has(product.id)) result.skipped.push({ productId: product.id, title: product.title, reason: "already in production: wait for its order to finish or cancel it" });
